@@ -1,0 +1,23 @@
+package io.demikv.libos;
+
+/**
+ * How {@code wait} spends time when there is nothing to do: busy-poll {@link #spinPolls()} idle passes for
+ * latency, then yield the CPU for {@link #yieldPolls()} passes, then block in the libOS (epoll, a park)
+ * for {@link #minParkNanos()} doubling up to {@link #maxParkNanos()}, so an idle process does not burn a
+ * core. Any work resets the sequence. Immutable.
+ */
+public record WaitPolicy(long spinPolls, long yieldPolls, long minParkNanos, long maxParkNanos) {
+    /** Low latency without burning an idle core: 20k spins (tens of µs), 50 yields, park 1 µs..1 ms. */
+    public static final WaitPolicy DEFAULT = new WaitPolicy(20_000, 50, 1_000, 1_000_000);
+    /** Never block: Demikernel's behaviour, a full core per libOS. */
+    public static final WaitPolicy BUSY_POLL = new WaitPolicy(Long.MAX_VALUE, 0, 0, 0);
+    /** Block right away: lowest CPU use. */
+    public static final WaitPolicy BLOCKING = new WaitPolicy(0, 0, 1_000_000, 10_000_000);
+
+    public WaitPolicy {
+        if (spinPolls < 0 || yieldPolls < 0 || minParkNanos < 0 || maxParkNanos < minParkNanos) {
+            throw new IllegalArgumentException("bad wait policy: spins=" + spinPolls + " yields=" + yieldPolls
+                    + " park=" + minParkNanos + ".." + maxParkNanos);
+        }
+    }
+}
