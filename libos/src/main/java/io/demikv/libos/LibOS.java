@@ -71,7 +71,8 @@ public interface LibOS extends AutoCloseable {
     int wait(long qt, long timeoutNanos, QResult result);
 
     /**
-     * Waits for the first of {@code qts[0..n)} to complete; returns its index and fills {@code result}, or
+     * Waits for the first of {@code qts[0..n)} to complete (when several already have, the one that completed
+     * earliest, not the lowest index); returns its index and fills {@code result}, or
      * -errno ({@code -ETIMEDOUT}; {@code -EINVAL} if any token is unknown).
      */
     int waitAny(long[] qts, int n, long timeoutNanos, QResult result);

@@ -35,8 +35,8 @@ import io.demikv.libos.time.NanoClock;
  * Every socket is registered once, when it is created, with one epoll instance for
  * {@code EPOLLIN | EPOLLOUT | EPOLLRDHUP}, <b>edge-triggered</b> ({@code EPOLLET}): no epoll_ctl(2) per
  * operation, and an idle writable socket does not report itself on every pass. The price is that an
- * operation may wait for an edge only after its system call returned {@code EAGAIN}, which
- * {@link SocketQueue} guarantees. On every scheduler pass a poller calls epoll_wait(2) with timeout 0 and
+ * operation may wait for an edge only after its system call returned {@code EAGAIN} (epoll(7)), and
+ * each one does. On every scheduler pass a poller calls epoll_wait(2) with timeout 0 and
  * wakes the first waiting operation of each direction of each ready socket; when {@code wait} has nothing
  * to do it blocks in epoll_wait (epoll_pwait2(2) for sub-millisecond timeouts) instead of spinning.
  *
@@ -52,10 +52,10 @@ import io.demikv.libos.time.NanoClock;
  *       (listen(2)); a kernel-bypass stack cannot, and a PDPIX program must behave the same on every
  *       libOS.</li>
  *   <li>{@code accept} on a socket that is not listening: {@code -EINVAL}; on UDP: {@code -EOPNOTSUPP}.</li>
- *   <li>{@code connect}: completes as CONNECT, or FAILED with the kernel's errno ({@code ECONNREFUSED},
- *       {@code ETIMEDOUT}, {@code ENETUNREACH}); afterwards the socket may connect again. A second connect
- *       returns {@code -EALREADY} while pending and {@code -EISCONN} when connected; on a listening socket
- *       {@code -EOPNOTSUPP}.</li>
+ *   <li>{@code connect}: completes as CONNECT with the remote address as {@code peer()}, or FAILED with
+ *       the kernel's errno ({@code ECONNREFUSED}, {@code ETIMEDOUT}, {@code ENETUNREACH}); after a failure
+ *       the socket may connect again. A second connect returns {@code -EALREADY} while pending and
+ *       {@code -EISCONN} when connected; on a listening socket {@code -EOPNOTSUPP}.</li>
  *   <li>TCP {@code push}: {@code -ENOTCONN} unless connected. Completes when every byte is in the
  *       kernel's send buffer, with {@code value()} = bytes; pushes of one socket complete in order. A peer
  *       that closed or reset makes it fail with {@code EPIPE} or {@code ECONNRESET} (no SIGPIPE:
@@ -66,8 +66,11 @@ import io.demikv.libos.time.NanoClock;
  *       array of one zero-length segment, and every later pop the same way. A peer's reset (RST) fails
  *       the first pop with {@code ECONNRESET}, as Linux reports the error once; later pops then see end
  *       of stream.</li>
- *   <li>UDP: see {@link UdpSocketQueue}. {@code push} without {@code connect}: {@code -EDESTADDRREQ};
- *       {@code pushTo} on TCP: {@code -EOPNOTSUPP}.</li>
+ *   <li>UDP: a {@code pushTo} is one datagram (sendto(2); sendmsg(2) for several segments), complete when
+ *       the kernel took it; a pop is one datagram, its sender in {@code peer()}, and a zero-length datagram
+ *       pops as an empty array (data, not end of stream). {@code connect} sets a default peer (udp(7)) and
+ *       completes at once; {@code push} without it: {@code -EDESTADDRREQ}. {@code pushTo} on TCP:
+ *       {@code -EOPNOTSUPP}.</li>
  *   <li>{@code close}: pending operations complete FAILED with {@code ECANCELED}; the fd leaves epoll and
  *       is closed. Data already pushed is still delivered by the kernel (close(2) with no linger).</li>
  * </ul>

@@ -28,8 +28,9 @@ import io.demikv.libos.sched.Task;
  *       system call per pending operation per scheduler pass, and every other socket gets its turn.</li>
  * </ol>
  * Because epoll is edge-triggered (see {@link Catnap}), a task parks only after its system call said
- * {@code EAGAIN}: the next change of readiness then produces a new edge, so no wake-up is lost
- * (epoll(7), "Q9"). Libos thread only.
+ * {@code EAGAIN}: epoll(7), questions and answers, "You must consider it ready until the next (nonblocking)
+ * read/write yields EAGAIN". The next change of readiness then produces a new edge, so no wake-up is lost.
+ * Libos thread only.
  */
 abstract sealed class SocketQueue extends IoQueue implements Operator permits TcpSocketQueue, UdpSocketQueue {
     /** The attempt completed or failed its task. */

@@ -4,7 +4,6 @@ import io.demikv.libos.Endpoint;
 import io.demikv.libos.Errno;
 import io.demikv.libos.Opcode;
 import io.demikv.libos.Sga;
-import io.demikv.libos.ffi.LinuxSockets;
 import io.demikv.libos.memory.DemiBuffer;
 import io.demikv.libos.sched.Task;
 
@@ -68,20 +67,18 @@ final class TcpSocketQueue extends SocketQueue {
 
     @Override
     public int listen(int backlog) {
-        switch (state) {
-            case NEW:
-                // Linux would bind an ephemeral port; a user-level stack cannot, so no libOS does.
-                return -Errno.EDESTADDRREQ;
-            case BOUND:
-            case LISTENING: // listen(2) again only changes the backlog
-                int rc = sys.listen(fd, backlog);
-                if (rc == 0) {
-                    state = LISTENING;
-                }
-                return rc;
-            default:
-                return -Errno.EINVAL;
+        if (state == NEW) {
+            // Linux would bind an ephemeral port (listen(2)); a user-level stack cannot, so no libOS does.
+            return -Errno.EDESTADDRREQ;
         }
+        if (state != BOUND && state != LISTENING) { // listening again only changes the backlog
+            return -Errno.EINVAL;
+        }
+        int rc = sys.listen(fd, backlog);
+        if (rc == 0) {
+            state = LISTENING;
+        }
+        return rc;
     }
 
     @Override
@@ -94,17 +91,15 @@ final class TcpSocketQueue extends SocketQueue {
 
     @Override
     public long connect(long endpoint) {
-        switch (state) {
-            case CONNECTED:
-                return -Errno.EISCONN;
-            case CONNECTING:
-                return -Errno.EALREADY;
-            case LISTENING:
-                return -Errno.EOPNOTSUPP; // POSIX connect(): "The socket is listening and cannot be connected."
-            case CLOSED:
-                return -Errno.EBADF;
-            default:
-                break;
+        int refused = switch (state) {
+            case CONNECTED -> -Errno.EISCONN;
+            case CONNECTING -> -Errno.EALREADY;
+            case LISTENING -> -Errno.EOPNOTSUPP; // POSIX connect(): "The socket is listening and cannot be connected."
+            case CLOSED -> -Errno.EBADF;
+            default -> 0;
+        };
+        if (refused != 0) {
+            return refused;
         }
         Task t = scheduler.acquire(this, Opcode.CONNECT, qd());
         t.endpoint = endpoint;
@@ -113,8 +108,8 @@ final class TcpSocketQueue extends SocketQueue {
             state = CONNECTED;
             scheduler.complete(t, null, -1, endpoint, 0);
         } else if (rc == -Errno.EINPROGRESS || rc == -Errno.EINTR) {
-            // connect(2), EINPROGRESS: "select(2) ... for writing. After [it] indicates writability, use
-            // getsockopt(2) to read the SO_ERROR option".
+            // connect(2), EINPROGRESS: "It is possible to select(2) or poll(2) for completion by selecting
+            // the socket for writing": wait for EPOLLOUT, then see connectOnce.
             beforeConnect = state;
             state = CONNECTING;
             awaitWritable(t);
@@ -218,45 +213,35 @@ final class TcpSocketQueue extends SocketQueue {
             return DONE;
         }
         int errno = -newFd;
-        switch (errno) {
-            case Errno.EAGAIN:
-                return AGAIN;
-            case Errno.EINTR:
-            case Errno.ECONNABORTED:
-            case ENONET:
-            case EPROTO:
-            case ENOPROTOOPT:
-            case ENETDOWN:
-            case EHOSTDOWN:
-            case Errno.EHOSTUNREACH:
-            case Errno.EOPNOTSUPP:
-            case Errno.ENETUNREACH:
-                // accept(2), RETURN VALUE: "treat them like EAGAIN by retrying".
-                return RETRY;
-            default:
+        return switch (errno) {
+            case Errno.EAGAIN -> AGAIN;
+            // accept(2), RETURN VALUE: network errors of the pending connection, to "treat ... like EAGAIN
+            // by retrying".
+            case Errno.EINTR, Errno.ECONNABORTED, ENONET, EPROTO, ENOPROTOOPT, ENETDOWN, EHOSTDOWN,
+                 Errno.EHOSTUNREACH, Errno.EOPNOTSUPP, Errno.ENETUNREACH -> RETRY;
+            default -> {
                 scheduler.fail(t, errno);
-                return DONE;
-        }
+                yield DONE;
+            }
+        };
     }
 
     private int connectOnce(Task t) {
-        int error = sys.getIntOption(fd, LinuxSockets.SOL_SOCKET, LinuxSockets.SO_ERROR);
-        if (error != 0) {
-            state = beforeConnect;
-            scheduler.fail(t, error < 0 ? -error : error);
+        // connect(2) advises reading SO_ERROR once the socket is writable; on Linux that leaves a failed
+        // socket in the "connecting" state, so its next connect would fail with ECONNABORTED. Calling
+        // connect again instead reports the outcome and resets a failed socket: 0 when connected, EALREADY
+        // while the handshake runs, else the error (ECONNREFUSED, ETIMEDOUT, ...).
+        int rc = sys.connect(fd, t.endpoint);
+        if (rc == 0 || rc == -Errno.EISCONN) {
+            state = CONNECTED;
+            scheduler.complete(t, null, -1, t.endpoint, 0);
             return DONE;
         }
-        long peer = sys.peerAddress(fd);
-        if (peer == -Errno.ENOTCONN) {
+        if (rc == -Errno.EALREADY || rc == -Errno.EINPROGRESS || rc == -Errno.EINTR) {
             return AGAIN; // woken before the handshake finished (the edge of registering a fresh socket)
         }
-        if (peer < 0) {
-            state = beforeConnect;
-            scheduler.fail(t, (int) -peer);
-            return DONE;
-        }
-        state = CONNECTED;
-        scheduler.complete(t, null, -1, peer, 0);
+        state = beforeConnect;
+        scheduler.fail(t, -rc);
         return DONE;
     }
 

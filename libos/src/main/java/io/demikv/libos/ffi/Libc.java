@@ -33,11 +33,13 @@ final class Libc {
     }
 
     /** A downcall to libc's {@code name} whose handle takes the capture segment as its first argument. */
+    @SuppressWarnings("restricted") // the JVM runs with --enable-native-access (see the parent pom)
     static MethodHandle withErrno(String name, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(LOOKUP.findOrThrow(name), descriptor, CAPTURE_ERRNO);
     }
 
     /** As {@link #withErrno}, or {@code null} when this libc lacks the symbol (an older glibc). */
+    @SuppressWarnings("restricted")
     static MethodHandle withErrnoIfPresent(String name, FunctionDescriptor descriptor) {
         return LOOKUP.find(name).map(s -> LINKER.downcallHandle(s, descriptor, CAPTURE_ERRNO)).orElse(null);
     }
