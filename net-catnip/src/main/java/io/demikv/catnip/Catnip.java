@@ -1,0 +1,116 @@
+package io.demikv.catnip;
+
+import io.demikv.catnip.phy.Device;
+import io.demikv.catnip.udp.UdpQueue;
+import io.demikv.config.InetStackConfig;
+import io.demikv.libos.AbstractLibOS;
+import io.demikv.libos.Endpoint;
+import io.demikv.libos.Errno;
+import io.demikv.libos.IoQueue;
+import io.demikv.libos.LibOS;
+import io.demikv.libos.WaitPolicy;
+import io.demikv.libos.memory.BufferPool;
+import io.demikv.libos.time.NanoClock;
+
+/**
+ * Catnip: the libOS over a user-level Ethernet/ARP/IPv4/ICMP/UDP stack ({@link InetStack}) on a
+ * {@link Device}, behind PDPIX. The application's network stack runs in its own process and thread: every
+ * {@code wait*} call polls the device and runs the protocols (Demikernel's design).
+ *
+ * <h2>Use</h2>
+ * <pre>{@code
+ * BufferPool pool = new BufferPool();
+ * Device device = new RawSocketDevice("veth1", 0, pool);          // or TapDevice, an InMemoryLink port
+ * try (Catnip catnip = new Catnip(NanoClock.SYSTEM, WaitPolicy.DEFAULT, pool, device,
+ *         Ipv4Address.parse("10.0.0.2").value(), InetStackConfig.DEFAULTS)) {
+ *     int qd = catnip.socket(LibOS.AF_INET, LibOS.SOCK_DGRAM, 0);
+ *     catnip.bind(qd, Endpoint.parse("10.0.0.2:7"));
+ *     long qt = catnip.pop(qd);
+ *     ...
+ * }
+ * }</pre>
+ * {@link CatnipProvider} builds one from the YAML configuration ({@code LIBOS=catnip}).
+ *
+ * <h2>Semantics (beyond {@link LibOS})</h2>
+ * <ul>
+ *   <li>{@code socket}: {@code AF_INET} only ({@code -EAFNOSUPPORT}); {@code SOCK_DGRAM} gives a
+ *       {@link UdpQueue}; {@code SOCK_STREAM} returns {@code -EPROTONOSUPPORT} until Catnip's TCP exists.</li>
+ *   <li>UDP: see {@link UdpQueue}. A push completes when its datagram is handed to the device (after ARP
+ *       resolution, if needed), not when it arrives anywhere.</li>
+ *   <li>The host answers ARP and ICMP echo requests for its address whenever the application waits or
+ *       {@link #poll}s.</li>
+ * </ul>
+ * Single-threaded: only the thread that calls {@code wait*} may call it.
+ */
+public final class Catnip extends AbstractLibOS {
+    private final InetStack stack;
+    private boolean shut;
+
+    /**
+     * Builds the stack on {@code device} and announces our address (a gratuitous ARP).
+     *
+     * @param clock      the libOS clock (a {@link io.demikv.libos.time.ManualClock} in tests); the stack gets its
+     *                   time from here, through the scheduler
+     * @param waitPolicy how {@code wait} idles
+     * @param buffers    every buffer of this libOS (frames, pops, pushes); closed with it
+     * @param device     the link, owned by Catnip from now on; its MAC is the host's
+     * @param ipv4       the host's IPv4 address ({@link io.demikv.config.Ipv4Address#value()})
+     * @param config     MTU and ARP settings
+     * @throws IllegalArgumentException for a multicast/zero MAC or a non-unicast address
+     */
+    public Catnip(NanoClock clock, WaitPolicy waitPolicy, BufferPool buffers, Device device, int ipv4,
+                  InetStackConfig config) {
+        super(clock, waitPolicy, buffers);
+        this.stack = new InetStack(device, buffers, scheduler.timers(), ipv4, config);
+        scheduler.addPoller(stack);
+        stack.start();
+    }
+
+    @Override
+    public String name() {
+        return "catnip";
+    }
+
+    /** The protocol layers, for counters and diagnostics. */
+    public InetStack stack() {
+        return stack;
+    }
+
+    /** Our IPv4 address. */
+    public int address() {
+        return stack.ipv4().address();
+    }
+
+    @Override
+    public int socket(int domain, int type, int protocol) {
+        if (domain != LibOS.AF_INET) {
+            return -Errno.EAFNOSUPPORT;
+        }
+        if (type == LibOS.SOCK_DGRAM && (protocol == 0 || protocol == 17)) {
+            return install(new UdpQueue(this, stack.udp()));
+        }
+        // SOCK_STREAM included: Catnip's TCP is not written yet.
+        return -Errno.EPROTONOSUPPORT;
+    }
+
+    /** The local address a queue is bound to, or {@link Endpoint#NONE} (unknown qd, or not bound). */
+    public long localEndpoint(int qd) {
+        IoQueue q = queues.get(qd);
+        return q == null ? Endpoint.NONE : q.localEndpoint();
+    }
+
+    /** Closes every queue, then the stack and its device, then the buffer pool. */
+    @Override
+    public void close() {
+        if (shut) {
+            return;
+        }
+        shut = true;
+        for (IoQueue q : queues.snapshot()) {
+            q.close();
+            queues.remove(q.qd());
+        }
+        stack.close();
+        super.close();
+    }
+}

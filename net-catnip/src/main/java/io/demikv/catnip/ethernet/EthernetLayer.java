@@ -1,0 +1,153 @@
+package io.demikv.catnip.ethernet;
+
+import io.demikv.catnip.phy.Device;
+import io.demikv.catnip.wire.EthernetFrame;
+import io.demikv.catnip.wire.WireStatus;
+import io.demikv.libos.memory.BufferPool;
+import io.demikv.libos.memory.DemiBuffer;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Layer 2: receives bursts from the {@link Device}, keeps frames addressed to us (our MAC or broadcast),
+ * strips the Ethernet II header and hands the payload to ARP or IPv4 by EtherType; on the way out prepends
+ * the header into the buffer's headroom and transmits. Frames from our own MAC (a raw socket can loop them
+ * back), multicast and unknown EtherTypes (IPv6, LLDP) are dropped and counted. Receive work per poll is
+ * bounded by {@link #BURST}. Libos thread only.
+ */
+public final class EthernetLayer {
+    /** Frames taken from the device per poll at most. */
+    public static final int BURST = 32;
+
+    private final Device device;
+    private final BufferPool pool;
+    private final long mac;
+    private final DemiBuffer[] rx = new DemiBuffer[BURST];
+    private final DemiBuffer[] tx = new DemiBuffer[1];
+    private final EthernetFrame frame = new EthernetFrame();
+    private FrameHandler arp;
+    private FrameHandler ipv4;
+
+    private long received;
+    private long dropped;
+    private long transmitted;
+    private long transmitDropped;
+
+    /**
+     * @param device the device, owned by the caller
+     * @param pool   for the rare frame whose buffer lacks headroom (then it is copied)
+     * @param mac    our station address
+     */
+    public EthernetLayer(Device device, BufferPool pool, long mac) {
+        this.device = device;
+        this.pool = pool;
+        this.mac = mac;
+    }
+
+    /** Sets the handlers of ARP and IPv4 payloads. Start-up only. */
+    public void handlers(FrameHandler arpHandler, FrameHandler ipv4Handler) {
+        this.arp = arpHandler;
+        this.ipv4 = ipv4Handler;
+    }
+
+    public long mac() {
+        return mac;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** Frames received from the device. */
+    public long received() {
+        return received;
+    }
+
+    /** Received frames dropped here (not for us, unknown type, truncated). */
+    public long dropped() {
+        return dropped;
+    }
+
+    public long transmitted() {
+        return transmitted;
+    }
+
+    /** Frames the device refused. */
+    public long transmitDropped() {
+        return transmitDropped;
+    }
+
+    /** Receives one burst and dispatches it. Returns the frames received. */
+    public int poll(long nowNanos) {
+        int n = device.receive(rx, BURST);
+        for (int i = 0; i < n; i++) {
+            DemiBuffer b = rx[i];
+            rx[i] = null;
+            received++;
+            dispatch(b, nowNanos);
+        }
+        return n;
+    }
+
+    private void dispatch(DemiBuffer b, long nowNanos) {
+        if (frame.wrap(b) != WireStatus.OK) {
+            drop(b);
+            return;
+        }
+        long destination = frame.destination();
+        long source = frame.source();
+        if ((destination != mac && destination != EthernetFrame.BROADCAST) || source == mac) {
+            drop(b);
+            return;
+        }
+        int type = frame.etherType();
+        FrameHandler h = type == EthernetFrame.ETHERTYPE_IPV4 ? ipv4 : type == EthernetFrame.ETHERTYPE_ARP ? arp : null;
+        if (h == null) {
+            drop(b);
+            return;
+        }
+        b.trimFront(EthernetFrame.HEADER_LENGTH);
+        h.receive(b, nowNanos);
+    }
+
+    private void drop(DemiBuffer b) {
+        dropped++;
+        b.release();
+    }
+
+    /**
+     * Prepends an Ethernet header to {@code packet} and transmits it, taking over the reference. Returns true
+     * when the device sent it.
+     */
+    public boolean send(DemiBuffer packet, long destination, int etherType) {
+        DemiBuffer b = packet;
+        if (b.headroom() < EthernetFrame.HEADER_LENGTH) {
+            b = copyWithHeadroom(packet);
+            packet.release();
+            if (b == null) {
+                transmitDropped++;
+                return false;
+            }
+        }
+        b.prepend(EthernetFrame.HEADER_LENGTH);
+        frame.wrap(b);
+        frame.write(destination, mac, etherType);
+        tx[0] = b;
+        int sent = device.transmit(tx, 1);
+        tx[0] = null;
+        if (sent == 1) {
+            transmitted++;
+            return true;
+        }
+        transmitDropped++;
+        return false;
+    }
+
+    private DemiBuffer copyWithHeadroom(DemiBuffer packet) {
+        DemiBuffer c = pool.allocate(packet.length());
+        if (c != null) {
+            MemorySegment.copy(packet.memory(), packet.offset(), c.memory(), c.offset(), packet.length());
+        }
+        return c;
+    }
+}
