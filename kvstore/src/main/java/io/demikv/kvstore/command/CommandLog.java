@@ -1,0 +1,22 @@
+package io.demikv.kvstore.command;
+
+/**
+ * Where executed write commands go to become durable (the append-only log, later replication): one call
+ * per write command that changed the dataset, after it executed successfully, in execution order, on the
+ * server thread. The arguments are already in their deterministic, replayable form, as Redis's AOF
+ * writes them: relative expiries are absolute ({@code EXPIRE k 10} arrives as
+ * {@code PEXPIREAT k <unix-ms>}, {@code SETEX}/{@code SET EX} as {@code SET k v PXAT <unix-ms>}),
+ * {@code INCRBYFLOAT} as {@code SET k <result> KEEPTTL}, {@code GETDEL} as {@code DEL}, and keys deleted
+ * by expiry as {@code DEL}. The sink writes a SELECT itself when {@code db} differs from its previous record.
+ *
+ * <p>The arrays passed in are fresh copies the sink may keep. A sink that needs an fsync before the
+ * client's reply leaves (appendfsync always) holds replies back itself through the network layer; this
+ * interface only orders and delivers.
+ */
+public interface CommandLog {
+    /** A write command {@code argv} executed in database {@code db}. */
+    void append(int db, byte[][] argv);
+
+    /** A sink that drops everything (no persistence configured). */
+    CommandLog NONE = (db, argv) -> { };
+}

@@ -1,0 +1,10 @@
+/**
+ * The keyspace: numbered databases ({@link io.demikv.kvstore.db.Db}) of incrementally rehashed chained hash
+ * tables keyed by byte slices ({@code Dict}, Redis's {@code dict}: lookups allocate nothing, rehashing moves
+ * one bucket per operation, SCAN uses the reverse-binary cursor), a separate expires table, lazy expiry on
+ * lookup and a bounded, sampled active expire cycle ({@link io.demikv.kvstore.db.Keyspace#activeExpireCycle}).
+ * A string key and its value share one array, so a key costs an {@link io.demikv.kvstore.db.Entry} (32 bytes),
+ * one array and a bucket slot: about 138 bytes for a 14-byte key and a 64-byte value (Redis 7.0: 152).
+ * Server thread only; time is passed in, never read here.
+ */
+package io.demikv.kvstore.db;

@@ -1,0 +1,166 @@
+package io.demikv.kvstore.server;
+
+import io.demikv.config.Config;
+import io.demikv.config.ConfigException;
+import io.demikv.config.ConfigLoader;
+import io.demikv.config.DirectiveRegistry;
+import io.demikv.config.DirectiveSchema;
+import io.demikv.config.WaitPolicyConfig;
+import io.demikv.kvstore.command.CommandExecutor;
+import io.demikv.libos.Endpoint;
+import io.demikv.libos.LibOS;
+import io.demikv.libos.LibOsFactory;
+import io.demikv.libos.LibOsOptions;
+import io.demikv.libos.WaitPolicy;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * Start-up and shut-down of one server instance, kept apart from {@link ServerMain} so tests can run it
+ * with their own executor and environment: configuration ({@link ConfigLoader}: YAML file, {@code LIBOS},
+ * {@code --name value} arguments) → data directory → libOS ({@link LibOsFactory}, catnap by default) →
+ * {@link CommandExecutor} (made by the given factory from the directive registry and the {@link NetworkStats})
+ * → {@link NetworkServer},
+ * which runs until SIGTERM/SIGINT or SHUTDOWN.
+ *
+ * <p>Every start-up problem ends in one line on {@code err} and exit status 1. Runs on the main thread;
+ * the event loop runs on the calling thread too.
+ */
+public final class ServerLauncher {
+    /** The version printed at start-up. */
+    public static final String VERSION = "0.1.0";
+
+    private final DirectiveSchema schema;
+    private final Map<String, String> environment;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final BiFunction<DirectiveRegistry, NetworkStats, CommandExecutor> executorFactory;
+    private volatile NetworkServer server;
+
+    /**
+     * @param schema          the server's directives ({@code ServerDirectives.SCHEMA})
+     * @param environment     the environment ({@code LIBOS}, {@code CONFIG_PATH})
+     * @param out             where the start-up line goes
+     * @param err             where errors go
+     * @param executorFactory makes the command side from the loaded directive registry and the network
+     *                        counters (which the command side reports in INFO)
+     */
+    public ServerLauncher(DirectiveSchema schema, Map<String, String> environment, PrintStream out, PrintStream err,
+                          BiFunction<DirectiveRegistry, NetworkStats, CommandExecutor> executorFactory) {
+        this.schema = schema;
+        this.environment = environment;
+        this.out = out;
+        this.err = err;
+        this.executorFactory = executorFactory;
+    }
+
+    /** The running server once {@link #run} has started it (for tests), else null. */
+    public NetworkServer server() {
+        return server;
+    }
+
+    /** Asks a running server to stop (any thread). */
+    public void stop() {
+        NetworkServer s = server;
+        if (s != null) {
+            s.requestStop();
+        }
+    }
+
+    /**
+     * Loads the configuration, starts the server and serves until it is stopped.
+     *
+     * @param args {@code [config.yaml] [--directive value]... [--libos name]}
+     * @param installSignalHandlers whether SIGTERM and SIGINT should stop the server (the real process)
+     * @return the process exit status: 0 after a clean stop, 1 after a start-up error
+     */
+    public int run(String[] args, boolean installSignalHandlers) {
+        Config config;
+        NetworkSettings settings;
+        Path dir;
+        try {
+            config = new ConfigLoader(schema, environment).load(args);
+            settings = NetworkSettings.from(config.server());
+            dir = Path.of(config.server().getString("dir"));
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("config error: " + e.getMessage());
+            return 1;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | RuntimeException e) {
+            err.println("demikv: cannot create the data directory " + dir + ": " + e.getMessage());
+            return 1;
+        }
+        String libosName = config.libos().name().configName();
+        LibOS libos;
+        try {
+            libos = LibOsFactory.create(libosName, new LibOsOptions(
+                    config.file().map(Path::toString).orElse(null), waitPolicy(config.libos().waitPolicy()), -1, -1));
+        } catch (IllegalArgumentException | IllegalStateException | UnsatisfiedLinkError e) {
+            err.println("demikv: cannot start the " + libosName + " libOS: " + e.getMessage());
+            return 1;
+        }
+        try {
+            NetworkStats stats = new NetworkStats();
+            CommandExecutor executor;
+            try {
+                executor = executorFactory.apply(config.server(), stats);
+            } catch (ConfigException e) {
+                err.println(e.getMessage());
+                return 1;
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                err.println("demikv: cannot start: " + e.getMessage());
+                return 1;
+            }
+            NetworkServer s = new NetworkServer(libos, executor, settings, stats);
+            int rc = s.start();
+            if (rc != 0) {
+                err.println("demikv: " + s.describeStartError(rc));
+                s.close();
+                return 1;
+            }
+            server = s;
+            if (installSignalHandlers) {
+                installSignalHandlers(s);
+            }
+            out.println("demikv " + VERSION + " ready: listening on " + Endpoint.toString(s.boundEndpoint()) + " over "
+                    + libos.name() + ", data dir " + dir + ", pid " + ProcessHandle.current().pid());
+            out.flush();
+            s.run();
+            s.close();
+            return 0;
+        } finally {
+            server = null;
+            libos.close();
+        }
+    }
+
+    private static WaitPolicy waitPolicy(WaitPolicyConfig c) {
+        return new WaitPolicy(c.spinPolls(), c.yieldPolls(), c.minPark().toNanos(), c.maxPark().toNanos());
+    }
+
+    /**
+     * SIGTERM and SIGINT set the server's stop flag; the loop sees it within one wait (100 ms at most). SIGINT
+     * is first reset to its default disposition, so a server started in the background still obeys it.
+     */
+    @SuppressWarnings("sunapi")
+    private static void installSignalHandlers(NetworkServer s) {
+        io.demikv.kvstore.server.ffi.SignalDisposition.resetToDefault(io.demikv.kvstore.server.ffi.SignalDisposition.SIGINT);
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> s.requestStop());
+            } catch (IllegalArgumentException e) {
+                // the JVM reserves the signal (e.g. -Xrs): the default action stays
+            }
+        }
+    }
+}
