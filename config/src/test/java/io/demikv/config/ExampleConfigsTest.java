@@ -50,8 +50,8 @@ class ExampleConfigsTest {
         Config config = load("catnip-dpdk-af-xdp.yaml");
         assertEquals(LibOsName.CATNIP, config.libos().name());
         assertEquals(CatnipDevice.DPDK, config.catnip().device());
-        assertEquals(List.of("-l", "0", "--no-pci", "--no-huge", "-m", "256", "--no-shconf", "--lcores=0@(0-1)",
-                "--vdev", "net_af_xdp0,iface=veth1"), config.dpdk().ealInit());
+        assertEquals(List.of("-l", "0", "--no-pci", "--no-huge", "-m", "256", "--no-shconf",
+                "--vdev", "net_af_xdp0,iface=veth1,start_queue=0,queue_count=1"), config.dpdk().ealInit());
         assertEquals(Ipv4Address.parse("10.0.0.2"), config.demikernel().localIpv4Addr());
         assertEquals(MacAddress.parse("02:00:00:00:00:02"), config.demikernel().localLinkAddr());
         assertEquals(Map.of(Ipv4Address.parse("10.0.0.1"), MacAddress.parse("02:00:00:00:00:01")),

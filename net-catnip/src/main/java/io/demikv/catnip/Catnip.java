@@ -1,6 +1,8 @@
 package io.demikv.catnip;
 
 import io.demikv.catnip.phy.Device;
+import io.demikv.catnip.tcp.TcpConfig;
+import io.demikv.catnip.tcp.TcpQueue;
 import io.demikv.catnip.udp.UdpQueue;
 import io.demikv.config.InetStackConfig;
 import io.demikv.libos.AbstractLibOS;
@@ -34,7 +36,9 @@ import io.demikv.libos.time.NanoClock;
  * <h2>Semantics (beyond {@link LibOS})</h2>
  * <ul>
  *   <li>{@code socket}: {@code AF_INET} only ({@code -EAFNOSUPPORT}); {@code SOCK_DGRAM} gives a
- *       {@link UdpQueue}; {@code SOCK_STREAM} returns {@code -EPROTONOSUPPORT} until Catnip's TCP exists.</li>
+ *       {@link UdpQueue}, {@code SOCK_STREAM} a {@link TcpQueue}.</li>
+ *   <li>TCP: see {@link TcpQueue}. A push completes when its bytes are in the connection's send queue, not
+ *       when the peer acknowledged them; the queue holds the pushed buffers until then.</li>
  *   <li>UDP: see {@link UdpQueue}. A push completes when its datagram is handed to the device (after ARP
  *       resolution, if needed), not when it arrives anywhere.</li>
  *   <li>The host answers ARP and ICMP echo requests for its address whenever the application waits or
@@ -60,8 +64,14 @@ public final class Catnip extends AbstractLibOS {
      */
     public Catnip(NanoClock clock, WaitPolicy waitPolicy, BufferPool buffers, Device device, int ipv4,
                   InetStackConfig config) {
+        this(clock, waitPolicy, buffers, device, ipv4, config, TcpConfig.defaults(config));
+    }
+
+    /** As above, with TCP's settings (socket options, buffers, timer constants; see {@link TcpConfig}). */
+    public Catnip(NanoClock clock, WaitPolicy waitPolicy, BufferPool buffers, Device device, int ipv4,
+                  InetStackConfig config, TcpConfig tcp) {
         super(clock, waitPolicy, buffers);
-        this.stack = new InetStack(device, buffers, scheduler.timers(), ipv4, config);
+        this.stack = new InetStack(device, buffers, scheduler.timers(), ipv4, config, tcp);
         scheduler.addPoller(stack);
         stack.start();
     }
@@ -89,7 +99,9 @@ public final class Catnip extends AbstractLibOS {
         if (type == LibOS.SOCK_DGRAM && (protocol == 0 || protocol == 17)) {
             return install(new UdpQueue(this, stack.udp()));
         }
-        // SOCK_STREAM included: Catnip's TCP is not written yet.
+        if (type == LibOS.SOCK_STREAM && (protocol == 0 || protocol == 6)) {
+            return install(new TcpQueue(this, stack.tcp(), this::install));
+        }
         return -Errno.EPROTONOSUPPORT;
     }
 

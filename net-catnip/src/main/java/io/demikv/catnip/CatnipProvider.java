@@ -3,6 +3,7 @@ package io.demikv.catnip;
 import io.demikv.catnip.phy.Device;
 import io.demikv.catnip.phy.RawSocketDevice;
 import io.demikv.catnip.phy.TapDevice;
+import io.demikv.catnip.phy.dpdk.DpdkDevice;
 import io.demikv.config.Config;
 import io.demikv.config.ConfigLoader;
 import io.demikv.config.DirectiveSchema;
@@ -26,9 +27,10 @@ import java.util.Map;
 /**
  * Makes {@link Catnip} for {@link io.demikv.libos.LibOsFactory} under the name {@code catnip}, from the YAML
  * file in {@link LibOsOptions#configPath()}: {@code demikernel.local_ipv4_addr} and {@code local_link_addr},
- * {@code catnip.device} ({@code raw_socket} on {@code raw_socket.linux_interface_name}, or {@code tap} on
- * {@code tap.device_name}), {@code inetstack_config} (MTU, ARP). The MTU option of the echo benchmark, when
- * given, lowers the configured one. {@code dpdk} is refused until the DPDK device exists. The file's
+ * {@code catnip.device} ({@code raw_socket} on {@code raw_socket.linux_interface_name}, {@code tap} on
+ * {@code tap.device_name}, or {@code dpdk} with the EAL arguments of {@code dpdk.eal_init}, see
+ * {@link DpdkDevice}), {@code inetstack_config} (MTU, ARP). The MTU option of the echo benchmark, when
+ * given, lowers the configured one. The file's
  * {@code server:} section belongs to the server and is accepted as it is. Start-up thread only.
  */
 public final class CatnipProvider implements LibOsProvider {
@@ -68,15 +70,15 @@ public final class CatnipProvider implements LibOsProvider {
                     yield new RawSocketDevice(config.rawSocket().linuxInterfaceName(), mac, pool);
                 }
                 case TAP -> new TapDevice(config.tap().deviceName(), mac, inet.mtu(), pool);
-                case DPDK -> throw new IllegalStateException("catnip.device dpdk is not available yet: use "
-                        + "raw_socket or tap (see docs/catnip.md)");
+                case DPDK -> DpdkDevice.open(config.dpdk().ealInit(), DpdkDevice.Settings.DEFAULTS, mac, pool);
             };
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
         return new Catnip(NanoClock.SYSTEM, options.waitPolicy(), pool, device,
-                config.demikernel().localIpv4Addr().value(), inet);
+                config.demikernel().localIpv4Addr().value(), inet,
+                io.demikv.catnip.tcp.TcpConfig.from(inet, config.tcpSocketOptions()));
     }
 
     /**

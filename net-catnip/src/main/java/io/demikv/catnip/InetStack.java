@@ -5,6 +5,8 @@ import io.demikv.catnip.ethernet.EthernetLayer;
 import io.demikv.catnip.icmp.Icmpv4Layer;
 import io.demikv.catnip.ipv4.Ipv4Layer;
 import io.demikv.catnip.phy.Device;
+import io.demikv.catnip.tcp.TcpConfig;
+import io.demikv.catnip.tcp.TcpLayer;
 import io.demikv.catnip.udp.UdpLayer;
 import io.demikv.catnip.wire.Ipv4Packet;
 import io.demikv.config.InetStackConfig;
@@ -14,7 +16,7 @@ import io.demikv.libos.sched.Timers;
 
 /**
  * The layers of one host wired together, bottom up: {@link Device} → {@link EthernetLayer} → {@link ArpLayer}
- * and {@link Ipv4Layer} → {@link Icmpv4Layer} and {@link UdpLayer} (TCP will register with IPv4 the same way).
+ * and {@link Ipv4Layer} → {@link Icmpv4Layer}, {@link UdpLayer} and {@link TcpLayer}.
  * A {@link Poller}: each {@link #poll} receives one burst of frames and runs them up the stack; timers (ARP
  * retries) run on the libOS's {@link Timers}. Time is always passed in; nothing here reads a clock, so the
  * stack runs the same on a virtual clock. {@link Catnip} owns one; tests may reach the layers through the
@@ -27,6 +29,7 @@ public final class InetStack implements Poller, AutoCloseable {
     private final Ipv4Layer ipv4;
     private final Icmpv4Layer icmp;
     private final UdpLayer udp;
+    private final TcpLayer tcp;
 
     /**
      * @param device the link (owned by the stack from now on: closed with it)
@@ -36,6 +39,12 @@ public final class InetStack implements Poller, AutoCloseable {
      * @param config MTU and ARP settings; the MTU used is the smaller of the config's and the device's
      */
     public InetStack(Device device, BufferPool pool, Timers timers, int ip, InetStackConfig config) {
+        this(device, pool, timers, ip, config, TcpConfig.defaults(config));
+    }
+
+    /** As above, with TCP's settings ({@link TcpConfig}). */
+    public InetStack(Device device, BufferPool pool, Timers timers, int ip, InetStackConfig config,
+                     TcpConfig tcpConfig) {
         if (device.macAddress() == 0 || (device.macAddress() >>> 40 & 1) != 0) {
             throw new IllegalArgumentException("the stack needs a unicast MAC address, got "
                     + new io.demikv.config.MacAddress(device.macAddress()) + " (set demikernel.local_link_addr)");
@@ -51,9 +60,11 @@ public final class InetStack implements Poller, AutoCloseable {
         this.ipv4 = new Ipv4Layer(arp, pool, ip, mtu);
         this.icmp = new Icmpv4Layer(ipv4, pool);
         this.udp = new UdpLayer(ipv4, pool);
+        this.tcp = new TcpLayer(ipv4, pool, timers, tcpConfig);
         ethernet.handlers(arp, ipv4);
         ipv4.register(Ipv4Packet.PROTOCOL_ICMP, icmp);
         ipv4.register(Ipv4Packet.PROTOCOL_UDP, udp);
+        ipv4.register(Ipv4Packet.PROTOCOL_TCP, tcp);
     }
 
     /** Announces our address (gratuitous ARP, RFC 5227 §3). */
@@ -91,9 +102,14 @@ public final class InetStack implements Poller, AutoCloseable {
         return udp;
     }
 
-    /** Drops packets waiting for ARP and closes the device. */
+    public TcpLayer tcp() {
+        return tcp;
+    }
+
+    /** Forgets every TCP connection, drops packets waiting for ARP and closes the device. */
     @Override
     public void close() {
+        tcp.close();
         arp.close();
         device.close();
     }

@@ -149,6 +149,36 @@ public final class BufferPool implements AutoCloseable {
         return view;
     }
 
+    /**
+     * A buffer over {@code memory} that this pool does not own: a device's DMA memory (a DPDK mbuf) handed to the
+     * application without a copy. The buffer is made free; {@link #claimForeign} hands it out, and when its last
+     * reference is released {@code owner.releaseForeign(handle)} is called instead of recycling it here. The
+     * owner makes one such buffer per piece of its memory, once, and reuses it (no allocation per packet). The
+     * memory must stay valid until the owner is told; {@link #close()} does not touch it.
+     */
+    public DemiBuffer wrapForeign(MemorySegment memory, ForeignRelease owner, long handle) {
+        if (owner == null) {
+            throw new IllegalArgumentException("a foreign buffer needs an owner");
+        }
+        DemiBuffer b = new DemiBuffer(memory, this, owner, handle);
+        b.markFree();
+        return b;
+    }
+
+    /**
+     * Hands out {@code buffer}, made free by {@link #wrapForeign} and not in use, with one reference and the data
+     * window {@code [offset, offset + length)}; counted in {@link #outstanding()} like any buffer.
+     */
+    public DemiBuffer claimForeign(DemiBuffer buffer, int offset, int length) {
+        if (buffer.sizeClass() != DemiBuffer.FOREIGN || buffer.refCount() != 0) {
+            throw new IllegalStateException("claimForeign needs a free buffer made by wrapForeign");
+        }
+        buffer.setWindow(offset, length);
+        buffer.reset(offset, length);
+        outstanding++;
+        return buffer;
+    }
+
     /** The size class of a buffer of {@code capacity} bytes: the smallest power of two that holds it. */
     static int sizeClass(int capacity) {
         int shift = 32 - Integer.numberOfLeadingZeros(Math.max(capacity, MIN_CLASS_BYTES) - 1);
@@ -181,6 +211,8 @@ public final class BufferPool implements AutoCloseable {
             DemiBuffer root = buffer.detachView();
             freeViews.addFirst(buffer);
             root.release();
+        } else if (cls == DemiBuffer.FOREIGN) {
+            buffer.foreignOwner().releaseForeign(buffer.foreignHandle());
         } else {
             largeBytes -= buffer.capacity();
             buffer.arena().close();

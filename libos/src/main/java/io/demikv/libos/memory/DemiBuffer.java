@@ -22,6 +22,8 @@ public final class DemiBuffer {
     static final int LARGE = -1;
     /** {@link #sizeClass} of a view over another buffer's memory. */
     static final int VIEW = -2;
+    /** {@link #sizeClass} of a buffer over memory a {@link ForeignRelease} owns ({@link BufferPool#wrapForeign}). */
+    static final int FOREIGN = -3;
 
     private MemorySegment memory;
     private final BufferPool pool;
@@ -30,6 +32,9 @@ public final class DemiBuffer {
     private final Arena arena;
     /** The buffer a {@link #VIEW} shares; {@code null} otherwise. */
     private DemiBuffer viewed;
+    /** Who takes a {@link #FOREIGN} buffer's memory back on its last release, and the handle it gave. */
+    private final ForeignRelease foreignOwner;
+    private final long foreignHandle;
     private int offset;
     private int length;
     private int refCount;
@@ -39,6 +44,18 @@ public final class DemiBuffer {
         this.pool = pool;
         this.sizeClass = sizeClass;
         this.arena = arena;
+        this.foreignOwner = null;
+        this.foreignHandle = 0;
+    }
+
+    /** A {@link #FOREIGN} buffer, free until {@link BufferPool#claimForeign}. */
+    DemiBuffer(MemorySegment memory, BufferPool pool, ForeignRelease owner, long handle) {
+        this.memory = memory;
+        this.pool = pool;
+        this.sizeClass = FOREIGN;
+        this.arena = null;
+        this.foreignOwner = owner;
+        this.foreignHandle = handle;
     }
 
     DemiBuffer(MemorySegment memory, BufferPool pool, int sizeClass) {
@@ -87,6 +104,19 @@ public final class DemiBuffer {
     /** True for a view made by {@link BufferPool#share}. */
     public boolean isView() {
         return sizeClass == VIEW;
+    }
+
+    /**
+     * The owner of this buffer's memory when it was made by {@link BufferPool#wrapForeign}, else {@code null}.
+     * A device checks it (on {@link #root()}) to recognise its own memory, e.g. an mbuf it can send without a copy.
+     */
+    public ForeignRelease foreignOwner() {
+        return foreignOwner;
+    }
+
+    /** The handle {@link BufferPool#wrapForeign} was given (0 for other buffers). */
+    public long foreignHandle() {
+        return foreignHandle;
     }
 
     /** The buffer whose memory this one uses: itself, or for a view the buffer it views. */

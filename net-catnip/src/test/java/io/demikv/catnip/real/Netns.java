@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
  * made (deleting a namespace deletes the veth/TAP interfaces in it). Also says why a machine cannot run them
  * (not root, no {@code ip}, namespaces refused), so the tests skip with that reason printed.
  */
-final class Netns implements AutoCloseable {
+public final class Netns implements AutoCloseable {
     private final List<String> namespaces = new ArrayList<>();
 
     /** Null when the machine can run the real-peer tests, else why not. */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         if (!isRoot()) {
             return "not root: the real-peer tests create network namespaces, veth pairs and TAP devices";
         }
@@ -30,7 +30,7 @@ final class Netns implements AutoCloseable {
         return null;
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("Uid:")) {
@@ -43,7 +43,7 @@ final class Netns implements AutoCloseable {
         return false;
     }
 
-    static boolean have(String tool) {
+    public static boolean have(String tool) {
         for (String dir : new String[] {"/usr/bin", "/usr/sbin", "/bin", "/sbin"}) {
             if (Files.isExecutable(Path.of(dir, tool))) {
                 return true;
@@ -53,19 +53,19 @@ final class Netns implements AutoCloseable {
     }
 
     /** A unique short suffix for names (interface names have at most 15 characters). */
-    static String suffix() {
+    public static String suffix() {
         return Long.toString(ProcessHandle.current().pid() % 100_000);
     }
 
     /** Creates namespace {@code name}, to be deleted by {@link #close}. */
-    void addNamespace(String name) {
+    public void addNamespace(String name) {
         run("ip", "netns", "add", name);
         namespaces.add(name);
         run("ip", "-n", name, "link", "set", "lo", "up");
     }
 
     /** Runs a command; throws with its output when it fails. Bounded to 30 s. */
-    static String run(String... command) {
+    public static String run(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
