@@ -11,4 +11,6 @@ final class ClientExtras {
     boolean replyOff;
     /** CLIENT REPLY SKIP: drop the reply of the next command only. */
     boolean skipNext;
+    /** MULTI/WATCH state, created by the first MULTI or WATCH. */
+    Transaction tx;
 }

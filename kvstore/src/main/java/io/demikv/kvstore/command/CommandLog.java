@@ -8,6 +8,11 @@ package io.demikv.kvstore.command;
  * {@code PEXPIREAT k <unix-ms>}, {@code SETEX}/{@code SET EX} as {@code SET k v PXAT <unix-ms>}),
  * {@code INCRBYFLOAT} as {@code SET k <result> KEEPTTL}, {@code GETDEL} as {@code DEL}, and keys deleted
  * by expiry as {@code DEL}. The sink writes a SELECT itself when {@code db} differs from its previous record.
+ * A MULTI/EXEC transaction whose commands produced more than one record arrives wrapped in a {@code MULTI}
+ * record before them and an {@code EXEC} record after them (as Redis 7.0 propagates it), so that replay
+ * through the executor applies it atomically and a torn tail that lost the {@code EXEC} leaves it out. Served
+ * blocking pops arrive as their non-blocking forms ({@code BLPOP} as {@code LPOP}, {@code BLMOVE} as
+ * {@code LMOVE}).
  *
  * <p>The arrays passed in are fresh copies the sink may keep. A sink that needs an fsync before the
  * client's reply leaves (appendfsync always) holds replies back itself through the network layer; this

@@ -42,6 +42,11 @@ public final class Commands implements CommandExecutor {
     private final IdentityHashMap<Session, ClientExtras> extras = new IdentityHashMap<>();
     private final Reply discard = new DiscardReply();
     private final LongSupplier mono;
+    private final TransactionCommands transactions;
+    private final PubSubCommands pubsub;
+    private final BlockingCommands blocking;
+    /** The client of the command being executed, so a rejection can flag its transaction. */
+    private ClientExtras current;
     private boolean inCommand;
     private long lastCronNanos;
     private boolean cronStarted;
@@ -66,8 +71,21 @@ public final class Commands implements CommandExecutor {
         new StringCommands(s).register(s.table);
         new KeyCommands(s).register(s.table);
         new ExpireCommands(s).register(s.table);
+        new HashCommands(s).register(s.table);
+        new ListCommands(s).register(s.table);
+        new SetCommands(s).register(s.table);
+        new ZSetCommands(s).register(s.table);
+        new ZSetAlgebra(s).register(s.table);
+        new SortCommand(s).register(s.table);
         new ServerCommands(s).register(s.table);
         new IntrospectionCommands(s).register(s.table);
+        new PersistenceCommands(s).register(s.table);
+        transactions = new TransactionCommands(s, this);
+        transactions.register(s.table);
+        pubsub = new PubSubCommands(s);
+        pubsub.register(s.table);
+        blocking = new BlockingCommands(s, this, transactions);
+        blocking.register(s.table);
         for (CommandSpec c : s.table.all()) {
             c.finish();
         }
@@ -84,6 +102,18 @@ public final class Commands implements CommandExecutor {
      */
     public void commandLog(CommandLog log) {
         s.log = log == null ? CommandLog.NONE : log;
+    }
+
+    /** Installs the persistence that answers SAVE/BGSAVE/BGREWRITEAOF, INFO persistence and refuses commands
+     * while loading or after a log write error. Call at start-up. */
+    public void persistence(Persistence p) {
+        s.persistence = p == null ? Persistence.NONE : p;
+    }
+
+    /** A save (a compacted base of the log) became durable: LASTSAVE and rdb_changes_since_last_save restart. */
+    public void saved(long unixSeconds) {
+        s.lastSaveUnixSeconds = unixSeconds;
+        s.dirtyAtLastSave = s.dirty;
     }
 
     /** Changes to the dataset since start (Redis's {@code server.dirty}). */
@@ -130,6 +160,9 @@ public final class Commands implements CommandExecutor {
     public void onDisconnect(Session session) {
         s.clients.remove(session.id);
         s.monitors.remove(session);
+        transactions.disconnect(extras.get(session));
+        pubsub.disconnect(session);
+        blocking.disconnect(session);
         extras.remove(session);
     }
 
@@ -148,6 +181,7 @@ public final class Commands implements CommandExecutor {
     @Override
     public void execute(Session session, Args args, Reply reply) {
         ClientExtras cx = extras(session);
+        current = cx;
         Reply out = reply;
         if (cx.replyOff) {
             out = discard;
@@ -188,7 +222,21 @@ public final class Commands implements CommandExecutor {
             reject(cmd, out, "ERR Replica can't interact with the keyspace");
             return;
         }
+        String refusal = s.persistence.refuse(session, cmd.flags, cmd.fullName); // LOADING, MISCONF
+        if (refusal != null) {
+            reject(cmd, out, refusal);
+            return;
+        }
+        String subscriberRefusal = PubSubCommands.refuse(session, cmd); // RESP2 subscriber context
+        if (subscriberRefusal != null) {
+            reject(cmd, out, subscriberRefusal);
+            return;
+        }
+        if (transactions.queue(cx, args, cmd, out)) { // in MULTI: +QUEUED
+            return;
+        }
         call(session, cx, args, out, cmd, nowMs, nowUs);
+        blocking.afterCommand(cmd, args, ctx.failed); // serve clients blocked on keys this command made ready
     }
 
     private void call(Session session, ClientExtras cx, Args args, Reply out, CommandSpec cmd, long nowMs,
@@ -198,6 +246,7 @@ public final class Commands implements CommandExecutor {
         long dirtyBefore = s.dirty;
         inCommand = true;
         long t0 = s.clock.monoNanos();
+        transactions.beforeCall(session, cmd, args);
         try {
             cmd.handler.execute(ctx);
         } catch (RuntimeException bug) {
@@ -217,6 +266,7 @@ public final class Commands implements CommandExecutor {
         s.totalCommands++;
         session.commandsProcessed++;
 
+        transactions.afterCall(session, cmd, args, s.dirty != dirtyBefore, ctx.failed); // WATCH
         propagate(cmd, args, s.dirty != dirtyBefore);
 
         if (!cmd.has(CommandFlag.SKIP_SLOWLOG) && s.slowlogSlowerThan >= 0 && micros >= s.slowlogSlowerThan
@@ -295,6 +345,7 @@ public final class Commands implements CommandExecutor {
         if (cmd != null) {
             cmd.rejectedCalls++;
         }
+        message = transactions.rejected(current, cmd, message);
         s.countError(message);
         out.error(message);
     }
@@ -303,6 +354,7 @@ public final class Commands implements CommandExecutor {
         if (cmd != null) {
             cmd.rejectedCalls++;
         }
+        transactions.rejected(current, cmd, "");
         String m = new String(message, java.nio.charset.StandardCharsets.ISO_8859_1);
         s.countError(m);
         ByteArrayOutputStream b = new ByteArrayOutputStream(message.length + 3);
@@ -352,6 +404,7 @@ public final class Commands implements CommandExecutor {
 
     private void onExpired(int db, byte[] key) {
         s.expiredKeys++;
+        transactions.touch(db, key);
         if (s.log == CommandLog.NONE) {
             return;
         }
@@ -365,9 +418,10 @@ public final class Commands implements CommandExecutor {
 
     @Override
     public int cron(long nowNanos) {
+        int timedOut = blocking.cron(); // every pass: blocking timeouts are not bound to hz
         long period = 1_000_000_000L / s.hz;
         if (cronStarted && nowNanos - lastCronNanos < period) {
-            return 0;
+            return timedOut;
         }
         cronStarted = true;
         lastCronNanos = nowNanos;
@@ -397,7 +451,7 @@ public final class Commands implements CommandExecutor {
             s.opsSampleNanos = nowNanos;
             s.opsSampleCommands = s.totalCommands;
         }
-        return work;
+        return work + timedOut;
     }
 
     @Override

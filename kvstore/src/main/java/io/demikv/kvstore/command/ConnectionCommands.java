@@ -136,6 +136,14 @@ final class ConnectionCommands extends Family {
     private void ping(Ctx x) {
         if (x.argc() > 2) {
             x.error(Errors.wrongArity(x.cmd.fullName));
+        } else if (x.session.pubsub && x.session.protocol == 2) { // subscriber mode: a "pong" message
+            x.reply.array(2);
+            x.reply.bulk("pong");
+            if (x.argc() == 2) {
+                x.reply.bulk(x.args.buf(), x.args.offset(1), x.args.length(1));
+            } else {
+                x.reply.bulk("");
+            }
         } else if (x.argc() == 2) {
             x.reply.bulk(x.args.buf(), x.args.offset(1), x.args.length(1));
         } else {

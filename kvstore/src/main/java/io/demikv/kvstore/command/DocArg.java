@@ -71,6 +71,11 @@ public record DocArg(String name, String type, int keySpecIndex, String token, S
         return new DocArg(name, type, keySpecIndex, t, since, deprecatedSince, flags, arguments);
     }
 
+    /** This argument names keys found through key spec {@code index} (SORT's BY/GET patterns). */
+    public DocArg keySpec(int index) {
+        return new DocArg(name, type, index, token, since, deprecatedSince, flags, arguments);
+    }
+
     public DocArg since(String version) {
         return new DocArg(name, type, keySpecIndex, token, version, deprecatedSince, flags, arguments);
     }

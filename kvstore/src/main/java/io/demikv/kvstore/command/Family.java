@@ -1,6 +1,9 @@
 package io.demikv.kvstore.command;
 
 import io.demikv.kvstore.db.Encoding;
+import io.demikv.kvstore.db.Entry;
+import io.demikv.kvstore.db.Slice;
+import io.demikv.kvstore.db.ValueType;
 
 /**
  * Base of a command family (strings, keys, expiry, connection, server, introspection): builders for
@@ -45,6 +48,52 @@ abstract class Family {
     /** Encoding of argument {@code i} stored whole as a string. */
     static Encoding encodingOf(Ctx x, int i) {
         return encodingOf(x.args.buf(), x.args.offset(i), x.args.length(i));
+    }
+
+    /** Replies WRONGTYPE and returns true when {@code e} exists and holds another type than {@code t}. */
+    static boolean wrongType(Ctx x, Entry e, ValueType t) {
+        if (e != null && e.type() != t) {
+            x.wrongType();
+            return true;
+        }
+        return false;
+    }
+
+    /** Replies a collection element as a bulk string (an intset member in its decimal form). */
+    static void bulk(Ctx x, Slice m) {
+        if (m.isInteger()) {
+            x.reply.bulk(m.integer());
+        } else {
+            x.reply.bulk(m.array(), m.offset(), m.length());
+        }
+    }
+
+    /**
+     * Redis's getRangeLongFromObjectOrReply with its default message: argument {@code i} as a long in
+     * {@code [min, max]} into {@code x.lval}; replies and returns false otherwise.
+     */
+    static boolean rangeLong(Ctx x, int i, long min, long max) {
+        if (!x.longOrReply(i)) {
+            return false;
+        }
+        if (x.lval < min || x.lval > max) {
+            x.error("ERR value is out of range, value must between " + min + " and " + max);
+            return false;
+        }
+        return true;
+    }
+
+    /** A positive count argument (LPOP/SPOP style): replies "must be positive" for a negative one. */
+    static boolean positiveCount(Ctx x, int i) {
+        if (!x.parseLong(i)) {
+            x.error("ERR value is out of range, must be positive");
+            return false;
+        }
+        if (x.lval < 0) {
+            x.error("ERR value is out of range, must be positive");
+            return false;
+        }
+        return true;
     }
 
     /** Redis's HELP reply: a status line per text line. */

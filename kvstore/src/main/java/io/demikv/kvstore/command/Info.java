@@ -198,23 +198,7 @@ final class Info {
 
     private void persistence(StringBuilder sb) {
         sb.append("# Persistence\r\n");
-        field(sb, "loading", 0);
-        field(sb, "async_loading", 0);
-        field(sb, "rdb_changes_since_last_save", s.dirty - s.dirtyAtLastSave);
-        field(sb, "rdb_bgsave_in_progress", 0);
-        field(sb, "rdb_last_save_time", s.lastSaveUnixSeconds);
-        field(sb, "rdb_last_bgsave_status", "ok");
-        field(sb, "rdb_last_bgsave_time_sec", -1);
-        field(sb, "rdb_current_bgsave_time_sec", -1);
-        field(sb, "rdb_saves", 0);
-        field(sb, "aof_enabled", s.config.getBoolean("appendonly") ? 1 : 0);
-        field(sb, "aof_rewrite_in_progress", 0);
-        field(sb, "aof_rewrite_scheduled", 0);
-        field(sb, "aof_last_rewrite_time_sec", -1);
-        field(sb, "aof_current_rewrite_time_sec", -1);
-        field(sb, "aof_last_bgrewrite_status", "ok");
-        field(sb, "aof_rewrites", 0);
-        field(sb, "aof_last_write_status", "ok");
+        s.persistence.info(sb, s.dirty - s.dirtyAtLastSave, s.lastSaveUnixSeconds);
     }
 
     private void stats(StringBuilder sb) {

@@ -120,7 +120,7 @@ final class IntrospectionCommands extends Family {
         for (String tip : c.tips) {
             r.bulk(tip);
         }
-        // Redis 7.0 sends key specs and subcommands as RESP3 sets.
+        // Redis 7.0 sends key specs as a RESP3 set; subcommands as an array, or an empty set when there are none.
         r.set(c.keySpecs.size());
         for (KeySpec k : c.keySpecs) {
             r.map(k.notes() == null ? 3 : 4);
@@ -136,25 +136,55 @@ final class IntrospectionCommands extends Family {
             r.bulk("begin_search");
             r.map(2);
             r.bulk("type");
-            r.bulk("index");
-            r.bulk("spec");
-            r.map(1);
-            r.bulk("index");
-            r.integer(k.index());
+            if (k.begin() == KeySpec.Begin.INDEX) {
+                r.bulk("index");
+                r.bulk("spec");
+                r.map(1);
+                r.bulk("index");
+                r.integer(k.index());
+            } else {
+                r.bulk("unknown");
+                r.bulk("spec");
+                r.map(0);
+            }
             r.bulk("find_keys");
             r.map(2);
             r.bulk("type");
-            r.bulk("range");
-            r.bulk("spec");
-            r.map(3);
-            r.bulk("lastkey");
-            r.integer(k.lastKey());
-            r.bulk("keystep");
-            r.integer(k.keyStep());
-            r.bulk("limit");
-            r.integer(k.limit());
+            switch (k.find()) {
+                case RANGE -> {
+                    r.bulk("range");
+                    r.bulk("spec");
+                    r.map(3);
+                    r.bulk("lastkey");
+                    r.integer(k.lastKey());
+                    r.bulk("keystep");
+                    r.integer(k.keyStep());
+                    r.bulk("limit");
+                    r.integer(k.limit());
+                }
+                case KEYNUM -> {
+                    r.bulk("keynum");
+                    r.bulk("spec");
+                    r.map(3);
+                    r.bulk("keynumidx");
+                    r.integer(k.keynumIdx());
+                    r.bulk("firstkey");
+                    r.integer(k.firstKey());
+                    r.bulk("keystep");
+                    r.integer(k.keyStep());
+                }
+                default -> {
+                    r.bulk("unknown");
+                    r.bulk("spec");
+                    r.map(0);
+                }
+            }
         }
-        r.set(c.subcommands.size());
+        if (c.subcommands.isEmpty()) {
+            r.set(0);
+        } else {
+            r.array(c.subcommands.size());
+        }
         for (CommandSpec sub : c.subcommands) {
             commandInfo(r, sub);
         }
@@ -327,6 +357,54 @@ final class IntrospectionCommands extends Family {
         }
     }
 
+    /**
+     * Keys of a command whose keys move (numkeys forms, SORT's STORE) from its key specs, argument indexes
+     * relative to {@code first}; false when a numkeys argument is invalid or points past the arguments.
+     */
+    private static boolean movableKeys(Ctx x, CommandSpec c, int first, int argc, List<Integer> keys) {
+        for (KeySpec k : c.keySpecs) {
+            if (k.begin() != KeySpec.Begin.INDEX) {
+                if (c.fullName.equals("sort") && k.flags().contains("OW")) {
+                    int store = -1;
+                    for (int i = 2; i < argc; i++) {
+                        if (x.args.is(first + i, "limit")) {
+                            i += 2;
+                        } else if (x.args.is(first + i, "get") || x.args.is(first + i, "by")) {
+                            i++;
+                        } else if (x.args.is(first + i, "store") && i + 1 < argc) {
+                            store = ++i;
+                        }
+                    }
+                    if (store >= 0) {
+                        keys.add(first + store);
+                    }
+                }
+                continue;
+            }
+            int start = k.index();
+            if (k.find() == KeySpec.Find.RANGE) {
+                int last = k.lastKey() >= 0 ? start + k.lastKey() : argc + k.lastKey();
+                for (int i = start; i <= last && i < argc; i += Math.max(1, k.keyStep())) {
+                    keys.add(first + i);
+                }
+            } else if (k.find() == KeySpec.Find.KEYNUM) {
+                int numIdx = start + k.keynumIdx();
+                if (numIdx >= argc || !x.parseLong(first + numIdx) || x.lval < 1) {
+                    return false;
+                }
+                long from = start + k.firstKey();
+                long last = from + (x.lval - 1) * k.keyStep();
+                if (last >= argc) {
+                    return false;
+                }
+                for (long i = from; i <= last; i += k.keyStep()) {
+                    keys.add(first + (int) i);
+                }
+            }
+        }
+        return true;
+    }
+
     private void getkeys(Ctx x) {
         // The command to inspect starts at argument 2.
         String name = x.str(2).toLowerCase(Locale.ROOT);
@@ -345,7 +423,12 @@ final class IntrospectionCommands extends Family {
             return;
         }
         List<Integer> keys = new ArrayList<>();
-        if (c.firstKey > 0) {
+        if (c.has(CommandFlag.MOVABLEKEYS)) {
+            if (!movableKeys(x, c, first, argc, keys)) {
+                x.error("ERR Invalid arguments specified for command");
+                return;
+            }
+        } else if (c.firstKey > 0) {
             int last = c.lastKey < 0 ? argc + c.lastKey : c.lastKey;
             for (int i = c.firstKey; i <= last && i < argc; i += c.keyStep) {
                 keys.add(first + i);

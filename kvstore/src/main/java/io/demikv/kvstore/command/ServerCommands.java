@@ -324,7 +324,7 @@ final class ServerCommands extends Family {
         t.add(memory);
     }
 
-    /** MEMORY USAGE: this server's heap layout (entry, key and value arrays, one table slot). */
+    /** MEMORY USAGE: this server's heap layout (entry, key and value arrays or structure, one table slot). */
     private void memoryUsage(Ctx x) {
         for (int j = 3; j < x.argc(); j++) {
             if (x.args.is(j, "samples") && j + 1 < x.argc()) {
@@ -346,7 +346,7 @@ final class ServerCommands extends Family {
             x.reply.nullBulk();
             return;
         }
-        long bytes = 32 + io.demikv.kvstore.db.Db.arrayBytes(e.keyBytes().length) + 4;
+        long bytes = io.demikv.kvstore.db.Db.entryBytes(e) + 4;
         if (x.db.expireOf(e) >= 0) {
             bytes += 32 + 4;
         }

@@ -28,6 +28,8 @@ public final class ServerDirectives {
             .add("maxclients", DirectiveType.integer(1, INT_MAX), "10000")
             .add("proto-max-bulk-len", DirectiveType.memory(1024 * 1024, LONG_MAX), "512mb")
             .add("client-query-buffer-limit", DirectiveType.memory(1024 * 1024, LONG_MAX), "1gb")
+            .add("client-output-buffer-limit", DirectiveType.text(ServerDirectives::checkOutputBufferLimit),
+                    "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")
             // security
             .add("requirepass", DirectiveType.text(), "")
             .addImmutable("enable-debug-command", DirectiveType.oneOf("no", "yes", "local"), "no")
@@ -53,6 +55,8 @@ public final class ServerDirectives {
             .add("aof-load-truncated", DirectiveType.yesNo(), "yes")
             .add("aof-use-rdb-preamble", DirectiveType.yesNo(), "yes")
             .add("aof-timestamp-enabled", DirectiveType.yesNo(), "no")
+            // demikv: the preallocated Cattree store holding the log (grown, never shrunk, at start-up)
+            .addImmutable("aof-store-size", DirectiveType.memory(1 << 20, LONG_MAX), "256mb")
             // diagnostics
             .add("slowlog-log-slower-than", DirectiveType.integer(-1, LONG_MAX), "10000")
             .add("slowlog-max-len", DirectiveType.integer(0, LONG_MAX), "128")
@@ -70,6 +74,14 @@ public final class ServerDirectives {
             .add("lazyfree-lazy-eviction", DirectiveType.yesNo(), "no")
             .add("lazyfree-lazy-user-flush", DirectiveType.yesNo(), "no")
             .add("lazyfree-lazy-user-del", DirectiveType.yesNo(), "no")
+            // collection encodings (Redis 7.0 names; the older *-ziplist-* aliases are not accepted)
+            .add("hash-max-listpack-entries", DirectiveType.integer(0, LONG_MAX), "128")
+            .add("hash-max-listpack-value", DirectiveType.memory(0, LONG_MAX), "64")
+            .add("set-max-intset-entries", DirectiveType.integer(0, LONG_MAX), "512")
+            .add("zset-max-listpack-entries", DirectiveType.integer(0, LONG_MAX), "128")
+            .add("zset-max-listpack-value", DirectiveType.memory(0, LONG_MAX), "64")
+            .add("list-max-listpack-size", DirectiveType.integer(Integer.MIN_VALUE, INT_MAX), "-2")
+            .add("list-compress-depth", DirectiveType.integer(0, INT_MAX), "0")
             .build();
 
     private ServerDirectives() {
@@ -81,6 +93,34 @@ public final class ServerDirectives {
     }
 
     /** {@code save}: empty, or pairs of "seconds changes" integers (Redis's wording on error). */
+    /** Redis's checks of {@code client-output-buffer-limit <class> <hard> <soft> <soft-seconds> ...}. */
+    private static String checkOutputBufferLimit(String text) {
+        if (text.isBlank()) {
+            return null; // as Redis: nothing to change
+        }
+        String[] w = text.trim().split("\\s+");
+        if (w.length % 4 != 0) {
+            return "Wrong number of arguments in buffer limit configuration.";
+        }
+        for (int i = 0; i < w.length; i += 4) {
+            String c = w[i].toLowerCase(java.util.Locale.ROOT);
+            if (!c.equals("normal") && !c.equals("slave") && !c.equals("replica") && !c.equals("pubsub")) {
+                return "Invalid client class specified in buffer limit configuration.";
+            }
+            long seconds;
+            try {
+                seconds = Long.parseLong(w[i + 3]);
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
+            if (io.demikv.config.MemorySize.parse(w[i + 1]) < 0 || io.demikv.config.MemorySize.parse(w[i + 2]) < 0
+                    || seconds < 0) {
+                return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+            }
+        }
+        return null;
+    }
+
     private static String checkSave(String text) {
         String t = text.trim();
         if (t.isEmpty()) {

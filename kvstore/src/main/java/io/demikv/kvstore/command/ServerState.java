@@ -23,6 +23,8 @@ final class ServerState {
     final Keyspace keyspace;
     /** Where effective writes go; {@link CommandLog#NONE} skips building the records at all. */
     CommandLog log;
+    /** Loading and write-error refusals, INFO persistence, SAVE/BGSAVE/BGREWRITEAOF. */
+    Persistence persistence = Persistence.NONE;
     final CommandTable table = new CommandTable();
     final SlowLog slowlog = new SlowLog();
     final LatencyMonitor latency = new LatencyMonitor();
@@ -103,6 +105,11 @@ final class ServerState {
         debugCommand = config.getString("enable-debug-command");
         timeoutSeconds = config.getLong("timeout");
         slowlog.trim(slowlogMaxLen);
+        io.demikv.kvstore.db.CollectionSettings c = keyspace.collections();
+        c.hashMaxListpack(config.getLong("hash-max-listpack-entries"), config.getLong("hash-max-listpack-value"));
+        c.setMaxIntsetEntries(config.getLong("set-max-intset-entries"));
+        c.zsetMaxListpack(config.getLong("zset-max-listpack-entries"), config.getLong("zset-max-listpack-value"));
+        c.listMaxListpackSize((int) config.getLong("list-max-listpack-size"));
     }
 
     boolean passwordRequired() {

@@ -3,7 +3,8 @@
  * {@link io.demikv.kvstore.command.CommandTable}), one generic check and the bookkeeping every command
  * shares ({@link io.demikv.kvstore.command.Commands}, Redis's {@code processCommand} + {@code call}), and the
  * command families, one file each: strings, keys, expiry, connection, server administration, COMMAND
- * introspection. Replies and error texts follow Redis 7.0.15 byte for byte; the differential test against
+ * introspection, hashes, lists, sets, sorted sets (single key, and the union/intersection/difference
+ * algebra), SORT. Replies and error texts follow Redis 7.0.15 byte for byte; the differential test against
  * {@code redis-server} checks that.
  *
  * <p>Entry points: construct {@link io.demikv.kvstore.command.Commands} with a directive registry

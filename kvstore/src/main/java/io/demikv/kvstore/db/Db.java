@@ -87,6 +87,11 @@ public final class Db {
         return true;
     }
 
+    /** The stored entry for the key even when its TTL has passed; never deletes (WATCH, FLUSH* bookkeeping). */
+    public Entry peek(byte[] b, int off, int len) {
+        return main.find(b, off, len);
+    }
+
     /** True when the key exists and has not expired; does not touch or delete. */
     public boolean exists(byte[] b, int off, int len) {
         return lookup(b, off, len, false) != null;
@@ -143,6 +148,43 @@ public final class Db {
     }
 
     /**
+     * Inserts a new key (absent: look it up first) holding a collection; the key is copied from the slice.
+     * A new list or sorted set is announced to the {@link KeyReadyListener} (blocked clients may wait
+     * for it).
+     */
+    public Entry addValue(byte[] kb, int koff, int klen, Structure value, ValueType type) {
+        Entry e = new Entry(Arrays.copyOfRange(kb, koff, koff + klen), klen, value, type, value.encoding(),
+                keyspace.lruClock());
+        main.add(e);
+        signalReady(e);
+        return e;
+    }
+
+    /**
+     * Sets a key to a collection, creating it or replacing whatever it held (any type) and dropping its
+     * TTL, as Redis's {@code setKey} does for the STORE forms. Returns the entry.
+     */
+    public Entry setValue(byte[] kb, int koff, int klen, Structure value, ValueType type) {
+        Entry e = lookup(kb, koff, klen, false);
+        if (e == null) {
+            return addValue(kb, koff, klen, value, type);
+        }
+        replaceValue(e, value, type, value.encoding());
+        if (e.hasTtl()) {
+            removeExpire(e);
+        }
+        signalReady(e);
+        return e;
+    }
+
+    private void signalReady(Entry e) {
+        ValueType t = e.type();
+        if (t == ValueType.LIST || t == ValueType.ZSET) {
+            keyspace.readyListener().ready(id, e);
+        }
+    }
+
+    /**
      * Inserts a new key (absent: look it up first) holding {@code from}'s value, type, encoding and access
      * time, for RENAME and MOVE; the TTL is not copied.
      */
@@ -151,6 +193,7 @@ public final class Db {
                 from.value, from.type(), from.encoding(), 0);
         e.lru(from.lru());
         main.add(e);
+        signalReady(e);
         return e;
     }
 
@@ -328,8 +371,17 @@ public final class Db {
     /** Approximate heap bytes of this database (tables, entries, key/value arrays); O(keys). */
     public long estimateBytes() {
         long[] sum = {main.tableBytes() + expires.tableBytes() + 32L * expires.size()};
-        main.forEach(e -> sum[0] += 32 + arrayBytes(e.data.length));
+        main.forEach(e -> sum[0] += entryBytes(e));
         return sum[0];
+    }
+
+    /** Approximate heap bytes of one key: entry, key (and string value) array, collection structure. */
+    public static long entryBytes(Entry e) {
+        long n = 32 + arrayBytes(e.data.length);
+        if (e.value instanceof Structure st) {
+            n += st.estimateBytes();
+        }
+        return n;
     }
 
     /** Heap bytes of a byte array of {@code len} elements (16-byte header, 8-byte alignment). */

@@ -6,9 +6,9 @@ import java.util.Arrays;
  * One key of a database and its value, 32 bytes on a 64-bit JVM with compressed references. A string
  * keeps its key and its value in one array, {@code data = key bytes ++ value bytes}, which saves an array
  * header and a reference per key against separate arrays; collections keep their key alone in
- * {@code data} and their structure in {@code value}. The metadata {@code int} is laid out like Redis's
+ * {@code data} and their {@link Structure} in {@code value}. The metadata {@code int} is laid out like Redis's
  * object header (for collections the encoding bits are the initial one; {@link #encoding()} asks the
- * structure, which converts itself):
+ * {@link Structure}, which converts itself):
  * <pre>
  *  31      28 27      24  23   22                                  0
  * +----------+----------+----+-------------------------------------+
@@ -66,9 +66,9 @@ public final class Entry extends Node {
         return ValueType.of(meta >>> 28);
     }
 
-    /** The string encoding tag, or what a collection's structure currently is. */
+    /** The string encoding tag, or what a collection's {@link Structure} currently is. */
     public Encoding encoding() {
-        return Encoding.of((meta >>> 24) & 0xF);
+        return value instanceof Structure st ? st.encoding() : Encoding.of((meta >>> 24) & 0xF);
     }
 
     /** The array holding a string value at {@link #valueOffset()}; callers must not change it. */

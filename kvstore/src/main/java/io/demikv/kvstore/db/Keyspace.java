@@ -21,6 +21,8 @@ public final class Keyspace {
     private final Hashing hashing;
     private final RandomGenerator random;
     private ExpiryListener listener = ExpiryListener.NONE;
+    private KeyReadyListener readyListener = KeyReadyListener.NONE;
+    private final CollectionSettings collections;
     private long nowMillis;
     private int expireNextDb;
     private long expiredStalePercentSum;
@@ -36,6 +38,7 @@ public final class Keyspace {
         SplittableRandom r = new SplittableRandom(seed);
         this.hashing = new Hashing(r.nextLong());
         this.random = r.split();
+        this.collections = new CollectionSettings(hashing, r.split());
         this.dbs = new Db[databases];
         for (int i = 0; i < databases; i++) {
             dbs[i] = new Db(this, i, hashing);
@@ -66,6 +69,23 @@ public final class Keyspace {
     /** Redis's LRU clock: seconds, wrapping at 2^23. */
     int lruClock() {
         return (int) ((nowMillis / 1000) & Entry.LRU_MASK);
+    }
+
+    /** Encoding limits and shared parts of collection values. */
+    public CollectionSettings collections() {
+        return collections;
+    }
+
+    /**
+     * Sets who is told when a list or sorted-set key comes into existence (the hook blocking pops wait
+     * on, Redis's {@code signalKeyAsReady}).
+     */
+    public void readyListener(KeyReadyListener l) {
+        this.readyListener = l == null ? KeyReadyListener.NONE : l;
+    }
+
+    KeyReadyListener readyListener() {
+        return readyListener;
     }
 
     public void expiryListener(ExpiryListener l) {

@@ -1,9 +1,9 @@
 package io.demikv.kvstore.db;
 
 /**
- * The type of a value, as {@code TYPE} and {@code SCAN ... TYPE} name it. Only {@link #STRING} exists
- * today; the others are reserved so that lists, sets, hashes and sorted sets slot in without changing the
- * entry layout (4 bits in {@link Entry}'s metadata). Immutable.
+ * The type of a value, as {@code TYPE} and {@code SCAN ... TYPE} name it (4 bits in {@link Entry}'s
+ * metadata). Strings keep their bytes in the entry; lists, sets, sorted sets and hashes keep a
+ * {@link Structure}. {@link #STREAM} is reserved. Immutable.
  */
 public enum ValueType {
     STRING("string"),

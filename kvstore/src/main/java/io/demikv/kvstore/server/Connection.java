@@ -31,6 +31,10 @@ final class Connection implements ReplyWriter.Listener {
     boolean dirty;
     /** Listed as blocked with input waiting. */
     boolean parked;
+    /** The durable log's ticket its output waits for ({@link DurabilityGate}); only grows. */
+    long releaseAt;
+    /** Listed as holding output until {@link #releaseAt} is durable. */
+    boolean held;
     /** When the output first reached its soft limit (ms), or 0. */
     long softLimitSinceMillis;
     /** Index in the server's connection array, for O(1) removal. */

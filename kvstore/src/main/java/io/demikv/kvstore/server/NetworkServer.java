@@ -85,6 +85,11 @@ public final class NetworkServer implements AutoCloseable {
     private int dirtyCount;
     private Connection[] parked = new Connection[16];
     private int parkedCount;
+    /** The durable log's view (appendfsync always holds replies); {@link DurabilityGate#NONE} without one. */
+    private DurabilityGate gate = DurabilityGate.NONE;
+    /** Connections whose output waits for their release point to become durable. */
+    private Connection[] held = new Connection[16];
+    private int heldCount;
 
     private int listenQd = -1;
     private long acceptQt = -1;
@@ -153,6 +158,14 @@ public final class NetworkServer implements AutoCloseable {
         };
     }
 
+    /**
+     * Connects the durable log: its completions are routed to it, it runs once per pass before replies are
+     * pushed, and replies wait for their release point (see {@link DurabilityGate}). Call before {@link #run}.
+     */
+    public void durabilityGate(DurabilityGate g) {
+        this.gate = g == null ? DurabilityGate.NONE : g;
+    }
+
     /** Where the server listens (the real port when {@link NetworkSettings#bind} asked for port 0). */
     public long boundEndpoint() {
         return boundEndpoint;
@@ -210,6 +223,9 @@ public final class NetworkServer implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 dispatch(results[i]);
             }
+            if (heldCount > 0) {
+                releaseHeld();
+            }
             flush();
         }
         for (int i = allCount - 1; i >= 0; i--) {
@@ -244,7 +260,7 @@ public final class NetworkServer implements AutoCloseable {
      * and pushes what was written. Returns the number of completions handled.
      */
     public int doWork(long timeoutNanos) {
-        int n = libos.waitNext(results, BATCH, timeoutNanos);
+        int n = libos.waitNext(results, BATCH, gate.busy() ? 0 : timeoutNanos);
         long now = libos.nowNanos();
         nowMillis = System.currentTimeMillis();
         stats.loopPasses++;
@@ -254,6 +270,10 @@ public final class NetworkServer implements AutoCloseable {
         executor.cron(now);
         if (parkedCount > 0) {
             resumeParked();
+        }
+        gate.endOfPass(now);
+        if (heldCount > 0) {
+            releaseHeld();
         }
         flush();
         if (now - lastSweepNanos >= SWEEP_NANOS) {
@@ -267,6 +287,10 @@ public final class NetworkServer implements AutoCloseable {
         if (qt == acceptQt && r.qd() == listenQd) {
             acceptQt = -1;
             onAccept(r);
+            return;
+        }
+        if (gate.owns(r.qd())) {
+            gate.onCompletion(r);
             return;
         }
         Connection c = byQd.get(r.qd());
@@ -457,6 +481,10 @@ public final class NetworkServer implements AutoCloseable {
                 e.printStackTrace();
                 c.writer.error("ERR internal error while executing the command: " + e.getClass().getSimpleName());
             }
+            long ticket = gate.ticket();
+            if (ticket > c.releaseAt) {
+                c.releaseAt = ticket; // its reply (and all after it) waits until what it may depend on is durable
+            }
             if (s.killed) {
                 closeNow(c);
                 return;
@@ -509,6 +537,10 @@ public final class NetworkServer implements AutoCloseable {
 
     /** Lists the connection for the end-of-pass push. Called by its reply writer on its first write. */
     void markDirty(Connection c) {
+        long ticket = gate.ticket();
+        if (ticket > c.releaseAt) {
+            c.releaseAt = ticket; // output produced by another client's command (pub/sub, unblocking)
+        }
         if (c.dirty || c.closed) {
             return;
         }
@@ -520,6 +552,7 @@ public final class NetworkServer implements AutoCloseable {
     }
 
     private void flush() {
+        long released = gate.released();
         for (int i = 0; i < dirtyCount; i++) { // closeNow may list more connections: dirtyCount can grow
             Connection c = dirty[i];
             dirty[i] = null;
@@ -540,7 +573,11 @@ public final class NetworkServer implements AutoCloseable {
                 stats.maxOutputBuffer = pending;
             }
             if (c.inflight == null && c.writer.hasPending()) {
-                startPush(c);
+                if (c.releaseAt > released) {
+                    hold(c); // appendfsync always: pushed once the log is durable up to its release point
+                } else {
+                    startPush(c);
+                }
             }
             if (c.closing && c.drained()) {
                 closeNow(c);
@@ -549,6 +586,47 @@ public final class NetworkServer implements AutoCloseable {
             c.session.outputBytes = c.writer.pendingBytes() + c.inflightBytes;
         }
         dirtyCount = 0;
+    }
+
+    private void hold(Connection c) {
+        if (c.held) {
+            return;
+        }
+        c.held = true;
+        if (heldCount == held.length) {
+            held = java.util.Arrays.copyOf(held, heldCount * 2);
+        }
+        held[heldCount++] = c;
+    }
+
+    /**
+     * Pushes the output of held connections whose release point became durable; after a log failure closes those
+     * whose release point never will (their clients must not read an acknowledgement, and get none).
+     */
+    private void releaseHeld() {
+        long released = gate.released();
+        boolean failed = gate.failed();
+        int i = 0;
+        while (i < heldCount) {
+            Connection c = held[i];
+            boolean release = c.closed || c.releaseAt <= released;
+            if (release || failed) {
+                held[i] = held[--heldCount];
+                held[heldCount] = null;
+                c.held = false;
+                if (c.closed) {
+                    continue;
+                }
+                if (release) {
+                    markDirty(c);
+                } else {
+                    stats.durabilityFailureDisconnections++;
+                    closeNow(c);
+                }
+            } else {
+                i++;
+            }
+        }
     }
 
     /**

@@ -25,6 +25,8 @@ public final class NetworkStats {
     public long queryBufferLimitDisconnections;
     /** Clients closed because their output passed the output buffer limit. */
     public long outputBufferLimitDisconnections;
+    /** Clients closed because the durable log failed while their replies waited for it (appendfsync always). */
+    public long durabilityFailureDisconnections;
     /** {@code client_recent_max_input_buffer}: the largest query buffer seen (reset by nobody yet). */
     public long maxInputBuffer;
     /** {@code client_recent_max_output_buffer}: the largest pending output seen. */

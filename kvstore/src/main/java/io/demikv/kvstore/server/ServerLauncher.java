@@ -41,6 +41,23 @@ public final class ServerLauncher {
     private final PrintStream err;
     private final BiFunction<DirectiveRegistry, NetworkStats, CommandExecutor> executorFactory;
     private volatile NetworkServer server;
+    private PersistenceFactory persistence;
+
+    /**
+     * Opens the durable log of a server once its libOS and executor exist (start-up, blocking): returns the
+     * gate the network server routes log completions to, closed (when {@link AutoCloseable}) after the server
+     * stops. Throws {@link IllegalStateException} with a one-line message to refuse to start (exit status 1).
+     */
+    @FunctionalInterface
+    public interface PersistenceFactory {
+        DurabilityGate open(DirectiveRegistry config, LibOS libos, CommandExecutor executor);
+    }
+
+    /** Sets the durable log's factory (none: no log). Before {@link #run}. */
+    public ServerLauncher persistence(PersistenceFactory factory) {
+        this.persistence = factory;
+        return this;
+    }
 
     /**
      * @param schema          the server's directives ({@code ServerDirectives.SCHEMA})
@@ -121,11 +138,22 @@ public final class ServerLauncher {
                 err.println("demikv: cannot start: " + e.getMessage());
                 return 1;
             }
+            DurabilityGate gate = DurabilityGate.NONE;
+            if (persistence != null) {
+                try {
+                    gate = persistence.open(config.server(), libos, executor);
+                } catch (IllegalStateException | java.io.UncheckedIOException e) {
+                    err.println(e.getMessage());
+                    return 1;
+                }
+            }
             NetworkServer s = new NetworkServer(libos, executor, settings, stats);
+            s.durabilityGate(gate);
             int rc = s.start();
             if (rc != 0) {
                 err.println("demikv: " + s.describeStartError(rc));
                 s.close();
+                closeGate(gate);
                 return 1;
             }
             server = s;
@@ -137,10 +165,21 @@ public final class ServerLauncher {
             out.flush();
             s.run();
             s.close();
-            return 0;
+            closeGate(gate);
+            return gate.fatal() != null ? 1 : 0;
         } finally {
             server = null;
             libos.close();
+        }
+    }
+
+    private void closeGate(DurabilityGate gate) {
+        if (gate instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                err.println("demikv: closing the log failed: " + e);
+            }
         }
     }
 

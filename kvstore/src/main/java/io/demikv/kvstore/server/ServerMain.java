@@ -3,6 +3,9 @@ package io.demikv.kvstore.server;
 import io.demikv.kvstore.command.Commands;
 import io.demikv.kvstore.command.ServerClock;
 import io.demikv.kvstore.command.ServerDirectives;
+import io.demikv.kvstore.persist.AppendOnlyLog;
+import io.demikv.kvstore.persist.LogStore;
+import io.demikv.libos.AbstractLibOS;
 
 /**
  * The {@code main} of {@code bin/demikv-server}: {@code demikv-server [config.yaml] [--port N] [--bind ADDR]
@@ -21,7 +24,8 @@ public final class ServerMain {
                     Commands commands = new Commands(registry, ServerClock.system());
                     commands.attach(stats);
                     return commands;
-                });
+                }).persistence((registry, libos, executor) -> AppendOnlyLog.open((AbstractLibOS) libos,
+                        (Commands) executor, registry, LogStore.fromConfig(registry), System.err));
         System.exit(launcher.run(args, true));
     }
 }

@@ -19,6 +19,8 @@ final class Harness {
     final ServerClock clock;
     final DirectiveRegistry config;
     final List<String> log = new ArrayList<>();
+    /** The same records as {@link #log}, byte exact, for replay. */
+    final List<Record> records = new ArrayList<>();
     final Commands commands;
     private long nextId = 1;
     final Session session;
@@ -34,11 +36,23 @@ final class Harness {
 
     /** With the virtual wall clock starting at {@code startUnixMicros}. */
     Harness(DirectiveRegistry config, long startUnixMicros) {
+        this(config, startUnixMicros, 42);
+    }
+
+    /** As above with another seed for hashing and random choices. */
+    Harness(DirectiveRegistry config, long startUnixMicros, long seed) {
         this.clock = ServerClock.virtual(mono, startUnixMicros, mono::advance);
         this.config = config;
-        this.commands = new Commands(config, clock, (db, argv) -> log.add(db + " " + join(argv)), 42);
+        this.commands = new Commands(config, clock, (db, argv) -> {
+            log.add(db + " " + join(argv));
+            records.add(new Record(db, argv));
+        }, seed);
         this.session = connect(true);
         this.reply = (RecordingReply) session.reply;
+    }
+
+    /** One record the {@link CommandLog} received. */
+    record Record(int db, byte[][] argv) {
     }
 
     /** A new loopback (or not) session that went through onConnect. */

@@ -81,4 +81,64 @@ class PropagationTest {
         h.commands.cron(h.mono.nanoTime());
         assertEquals(List.of("0 DEL k"), h.log);
     }
+
+    @Test
+    void collectionWritesAreLoggedAsSentWhenDeterministic() {
+        assertEquals(List.of("0 HSET h f v"), logOf("HSET", "h", "f", "v"));
+        assertEquals(List.of("0 RPUSH l a b"), logOf("RPUSH", "l", "a", "b"));
+        assertEquals(List.of("0 SADD s 1 2"), logOf("SADD", "s", "1", "2"));
+        assertEquals(List.of("0 ZADD z 1 a"), logOf("ZADD", "z", "1", "a"));
+        assertEquals(List.of("0 ZINCRBY z 2 a"), logOf("ZINCRBY", "z", "2", "a"));
+        assertEquals(List.of("0 LMOVE l l2 LEFT RIGHT"), logOf("LMOVE", "l", "l2", "LEFT", "RIGHT"));
+        assertEquals(List.of("0 SORT l ALPHA STORE dst"), logOf("SORT", "l", "ALPHA", "STORE", "dst"));
+        assertEquals(List.of("0 ZUNIONSTORE u 1 z"), logOf("ZUNIONSTORE", "u", "1", "z"));
+    }
+
+    @Test
+    void collectionNoOpsAndReadsAreNotLogged() {
+        h.run("SADD", "s", "a");
+        h.run("RPUSH", "l", "a");
+        assertEquals(List.of(), logOf("SADD", "s", "a"));
+        assertEquals(List.of(), logOf("SREM", "s", "zz"));
+        assertEquals(List.of(), logOf("HDEL", "nokey", "f"));
+        assertEquals(List.of(), logOf("LTRIM", "l", "0", "-1"));
+        assertEquals(List.of(), logOf("LREM", "l", "0", "zz"));
+        assertEquals(List.of(), logOf("ZADD", "z", "XX", "1", "a"));
+        assertEquals(List.of(), logOf("SORT", "l", "ALPHA"));
+        assertEquals(List.of(), logOf("LPUSHX", "nokey", "a"));
+        assertEquals(List.of(), logOf("SRANDMEMBER", "s", "3"));
+        assertEquals(List.of(), logOf("LPOP", "nokey"));
+    }
+
+    @Test
+    void randomOrDerivedCollectionWritesAreRewritten() {
+        h.run("SADD", "s", "only");
+        assertEquals(List.of("0 SREM s only"), logOf("SPOP", "s"));
+        h.run("SADD", "s", "a", "b", "c", "d");
+        List<String> pops = logOf("SPOP", "s", "2");
+        assertEquals(1, pops.size());
+        assertEquals(5, pops.get(0).split(" ").length); // 0 SREM s x y
+        assertEquals("0 SREM s", pops.get(0).substring(0, 8));
+        assertEquals(List.of("0 DEL s"), logOf("SPOP", "s", "10"));
+        assertEquals(List.of("0 HSET h f 1.5"), logOf("HINCRBYFLOAT", "h", "f", "1.5"));
+        h.run("RPUSH", "l", "a", "b", "c");
+        assertEquals(List.of("0 RPOP l 2"), logOf("LMPOP", "2", "nokey", "l", "RIGHT", "COUNT", "2"));
+        h.run("ZADD", "z", "1", "a", "2", "b");
+        assertEquals(List.of("0 ZPOPMAX z 2"), logOf("ZMPOP", "1", "z", "MAX", "COUNT", "5"));
+    }
+
+    @Test
+    void manyPoppedMembersAreLoggedInBatches() {
+        String[] add = new String[2 + 2500];
+        add[0] = "SADD";
+        add[1] = "s";
+        for (int i = 0; i < 2500; i++) {
+            add[2 + i] = "m" + i;
+        }
+        h.run(add);
+        List<String> pops = logOf("SPOP", "s", "2100");
+        assertEquals(3, pops.size()); // 1024 + 1024 + 52
+        assertEquals(3 + 1024, pops.get(0).split(" ").length); // db, SREM, key, members
+        assertEquals(3 + 52, pops.get(2).split(" ").length);
+    }
 }

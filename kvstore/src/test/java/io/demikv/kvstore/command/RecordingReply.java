@@ -3,7 +3,6 @@ package io.demikv.kvstore.command;
 import io.demikv.kvstore.resp.Reply;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.function.IntSupplier;
 
 /**
@@ -125,12 +124,7 @@ final class RecordingReply implements Reply {
 
     @Override
     public void doubleValue(double value) {
-        String s;
-        if (Double.isInfinite(value)) {
-            s = value > 0 ? "inf" : "-inf";
-        } else {
-            s = String.format(Locale.ROOT, "%.17g", value);
-        }
+        String s = io.demikv.kvstore.resp.RespDouble.format(value);
         if (resp3()) {
             line(',', s);
         } else {

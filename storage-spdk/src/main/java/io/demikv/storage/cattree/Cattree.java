@@ -105,6 +105,12 @@ public final class Cattree implements AutoCloseable {
         if (!scan.usable()) {
             throw new LogCorruptedException(name, scan);
         }
+        // A device that grew (a larger preallocated file) offers more segments; the new ones hold zeros or
+        // bytes of no record of this log that could check, as any free segment.
+        long fit = (device.capacityBytes() - sb.dataOffset) / sb.segmentBytes;
+        if (fit > sb.segmentCount) {
+            sb.segmentCount = (int) Math.min(fit, Integer.MAX_VALUE);
+        }
         // A new epoch above every record's, and the tail block rewritten without what lies past the end, both
         // durable before any append. Superblock writes raise the epoch by at most one, and each overwrites
         // the older copy, so when only one copy is valid the lost one had at most this epoch + 1: skip it.

@@ -54,6 +54,7 @@ final class LogWriter {
     static final long KIND_WRITE = 1L << 56;
     static final long KIND_FLUSH = 2L << 56;
     static final long KIND_SUPERBLOCK = 3L << 56;
+    static final long KIND_COMPACT = 5L << 56; // 4 is LogReader.KIND_READ
     private static final long BLOCK = 4096;
 
     private final AbstractLibOS libos;
@@ -114,6 +115,17 @@ final class LogWriter {
     /** The newest data write slot and the block end it covers, for the same-block rule; -1 when none. */
     private int lastDataSlot = -1;
     private long lastDataBlockEnd;
+
+    /** A head move ({@link #compact}) waiting to be written, or null. */
+    private Task compactTask;
+    /** Its superblock write is in flight. */
+    private boolean compactInFlight;
+    private long compactHeadLsn;
+    private long compactHeadSeq;
+    /** Leading chain entries the head move drops (fixed when its superblock is written). */
+    private int compactDrop;
+    private long compactTimeMillis;
+    private long compactions;
 
     private final TaskList waiting = new TaskList();
     private final TaskList blocked = new TaskList();
@@ -355,7 +367,7 @@ final class LogWriter {
         while (failedErrno == 0) {
             if (rollPhase == ROLL_PENDING && submittedLsn >= rollFrom) {
                 if (rollNeedsSuperblock) {
-                    if (!issueSuperblock()) {
+                    if (compactInFlight || !issueSuperblock()) {
                         return;
                     }
                     rollPhase = ROLL_SUPERBLOCK; // the roll ends when its superblock write completes
@@ -450,6 +462,108 @@ final class LogWriter {
         return true;
     }
 
+    // ---------------------------------------------------------------- compaction: moving the head
+
+    /**
+     * Starts moving the head of the log to {@code headLsn} (a record start whose sequence is {@code headSeq}):
+     * one superblock write (FUA) that records the new head and drops the chain's segments that lie wholly
+     * before it, so they can be reused. The token completes (as PUSH, value = the new head) once that
+     * superblock is durable; the dropped segments are free from then on, never earlier (a crash before it
+     * keeps the old head and every old segment intact). The caller makes sure everything the new head must
+     * keep is durable first: {@code headLsn} must be at most {@link #durableLsn}. {@code -EBUSY} while another
+     * head move is pending, {@code -EINVAL} for a position outside [head, durable] or misaligned.
+     */
+    long compact(CattreeLog queue, long headLsn, long headSeq) {
+        if (failedErrno != 0) {
+            return -failedErrno;
+        }
+        if (compactTask != null) {
+            return -Errno.EBUSY;
+        }
+        if (headLsn < sb.headLsn || headLsn > durableLsn || headLsn % RecordHeader.ALIGNMENT != 0
+                || headSeq < sb.headSeq || headSeq > nextSeq) {
+            return -Errno.EINVAL;
+        }
+        Task t = libos.scheduler().acquire(queue, io.demikv.libos.Opcode.PUSH, queue.qd());
+        t.arg = headLsn;
+        compactTask = t;
+        compactHeadLsn = headLsn;
+        compactHeadSeq = headSeq;
+        return t.qt();
+    }
+
+    /** Issues the pending head move's superblock write when no other superblock write can be in flight. */
+    void issueCompaction() {
+        if (compactTask == null || compactInFlight || failedErrno != 0 || rollPhase != ROLL_NONE
+                || device.inFlight() >= device.queueDepth()) {
+            return;
+        }
+        int drop = (int) Math.min((compactHeadLsn - sb.chainStartLsn) / sb.segmentBytes, sb.chainLength - 1);
+        SuperblockState next = sb.copy();
+        next.headLsn = compactHeadLsn;
+        next.headSeq = compactHeadSeq;
+        next.chainLength = sb.chainLength - drop;
+        System.arraycopy(sb.chain, drop, next.chain, 0, next.chainLength);
+        next.chainStartLsn = sb.chainStartLsn + drop * sb.segmentBytes;
+        next.compactionGeneration = sb.compactionGeneration + 1;
+        next.compactionSeq = compactHeadSeq;
+        next.compactionTimeMillis = System.currentTimeMillis();
+        next.generation = sb.generation + 1;
+        int target = 1 - superblockCopy;
+        superblock.wrap(superblockBlocks[target]).write(next, (short) target);
+        long offset = target == 0 ? Superblock.COPY_A : Superblock.COPY_B;
+        int rc = device.submitWrite(superblockBlocks[target], offset, Superblock.BYTES, BlockDevice.FUA,
+                KIND_COMPACT | target);
+        if (rc < 0) {
+            fail(-rc);
+            return;
+        }
+        compactDrop = drop;
+        compactTimeMillis = next.compactionTimeMillis;
+        compactInFlight = true;
+    }
+
+    /** The head move's superblock is durable: apply it to the live state (the chain may have grown since). */
+    private void compactionDone(int result) {
+        compactInFlight = false;
+        if (result < 0 || result < Superblock.BYTES) {
+            fail(result < 0 ? -result : Errno.EIO);
+            return;
+        }
+        superblockCopy = 1 - superblockCopy;
+        sb.generation++;
+        int drop = compactDrop;
+        System.arraycopy(sb.chain, drop, sb.chain, 0, sb.chainLength - drop);
+        sb.chainLength -= drop;
+        sb.chainStartLsn += drop * sb.segmentBytes;
+        sb.headLsn = compactHeadLsn;
+        sb.headSeq = compactHeadSeq;
+        sb.compactionGeneration++;
+        sb.compactionSeq = compactHeadSeq;
+        sb.compactionTimeMillis = compactTimeMillis;
+        compactions++;
+        Task t = compactTask;
+        compactTask = null;
+        libos.scheduler().complete(t, null, -1, Endpoint.NONE, compactHeadLsn);
+    }
+
+    boolean flushInFlight() {
+        return flushInFlight;
+    }
+
+    long compactions() {
+        return compactions;
+    }
+
+    boolean compactionPending() {
+        return compactTask != null;
+    }
+
+    /** Pushes waiting to be framed (staging full or a segment roll in progress). */
+    int blockedPushes() {
+        return blocked.size();
+    }
+
     /** Submits a flush when something written is not durable yet and none is in flight. */
     void issueFlush() {
         if (failedErrno != 0 || flushInFlight || writtenLsn <= durableLsn) {
@@ -485,6 +599,10 @@ final class LogWriter {
             }
             flushes++;
             durableLsn = Math.max(durableLsn, flushTarget);
+            return;
+        }
+        if (kind == KIND_COMPACT) {
+            compactionDone(result);
             return;
         }
         int slot = (int) (token & 0xFFFF);
@@ -580,6 +698,12 @@ final class LogWriter {
             libos.failPush(t, errno);
         }
         while ((t = syncs.pollFirst()) != null) {
+            libos.failPush(t, errno);
+        }
+        if (compactTask != null) {
+            t = compactTask;
+            compactTask = null;
+            compactInFlight = false;
             libos.failPush(t, errno);
         }
     }
