@@ -72,10 +72,12 @@ public final class InetStack implements Poller, AutoCloseable {
         arp.announce();
     }
 
-    /** Receives and processes one burst; returns the frames received. */
+    /** Receives and processes one burst, then hands TCP's received data to waiting pops; returns the frames. */
     @Override
     public int poll(long nowNanos) {
-        return ethernet.poll(nowNanos);
+        int n = ethernet.poll(nowNanos);
+        tcp.deliverReadable(nowNanos);
+        return n;
     }
 
     public Device device() {

@@ -55,7 +55,7 @@ final class PdpixEchoClient {
                     throw new IllegalStateException("connect failed: " + Errno.name(r.errno()));
                 }
             } else {
-                check(libos.bind(qds[i], io.demikv.libos.Endpoint.of(0x7F00_0001, 0)), "bind");
+                check(libos.bind(qds[i], io.demikv.libos.Endpoint.of(0, 0)), "bind");
             }
             messages[i] = libos.sgaAlloc(o.size);
             DemiBuffer b = messages[i].segment(0);

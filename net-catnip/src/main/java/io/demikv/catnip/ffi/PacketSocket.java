@@ -33,6 +33,19 @@ public final class PacketSocket implements AutoCloseable {
     static final int PACKET_ADD_MEMBERSHIP = 1;
     static final int PACKET_MR_PROMISC = 1;
     static final int PACKET_IGNORE_OUTGOING = 23;
+    static final int PACKET_STATISTICS = 6;
+    static final int SOL_SOCKET = 1;
+    static final int SO_SNDBUF = 7;
+    static final int SO_RCVBUF = 8;
+    static final int SO_SNDBUFFORCE = 32;
+    static final int SO_RCVBUFFORCE = 33;
+    /**
+     * Socket buffer asked for each direction. The default (net.core.rmem_default, about 208 KiB) holds fewer than
+     * 100 full frames (each costs its truesize, about 2.3 KiB): a kernel peer sending one window to us, or several
+     * connections at once, overflows it between two polls and every lost frame costs a TCP retransmission
+     * timeout. 4 MiB holds a 1 MiB window with room to spare.
+     */
+    static final int SOCKET_BUFFER_BYTES = 4 << 20;
     static final int PACKET_OUTGOING = 4;
     static final int MSG_DONTWAIT = 0x40;
     static final int EAGAIN = 11;
@@ -47,6 +60,8 @@ public final class PacketSocket implements AutoCloseable {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SETSOCKOPT = Native.withErrno("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = Native.withErrno("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle RECVFROM = Native.withErrno("recvfrom",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SEND = Native.withErrno("send",
@@ -134,6 +149,15 @@ public final class PacketSocket implements AutoCloseable {
                 one.set(JAVA_INT, 0, 1);
                 // Best effort: older kernels lack it, and receive() then skips PACKET_OUTGOING frames itself.
                 setsockopt(state, fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, one, 4);
+                // Best effort too: the FORCE options need CAP_NET_ADMIN; without it the limit is rmem_max.
+                MemorySegment size = scratch.allocate(JAVA_INT);
+                size.set(JAVA_INT, 0, SOCKET_BUFFER_BYTES);
+                if (setsockopt(state, fd, SOL_SOCKET, SO_RCVBUFFORCE, size, 4) < 0) {
+                    setsockopt(state, fd, SOL_SOCKET, SO_RCVBUF, size, 4);
+                }
+                if (setsockopt(state, fd, SOL_SOCKET, SO_SNDBUFFORCE, size, 4) < 0) {
+                    setsockopt(state, fd, SOL_SOCKET, SO_SNDBUF, size, 4);
+                }
                 if (promiscuous) {
                     MemorySegment mreq = scratch.allocate(16, 8);
                     mreq.fill((byte) 0);
@@ -159,6 +183,41 @@ public final class PacketSocket implements AutoCloseable {
             return rc < 0 ? -Native.errno(state) : rc;
         } catch (Throwable t) {
             throw Native.broken("setsockopt", t);
+        }
+    }
+
+    /**
+     * Frames the kernel dropped because this socket's receive buffer was full, since the last call
+     * ({@code PACKET_STATISTICS}, which resets the kernel's counters on every read); -errno on failure.
+     */
+    public long takeDrops() {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment stats = scratch.allocate(8, 4); // struct tpacket_stats { tp_packets; tp_drops; }
+            MemorySegment length = scratch.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, 8);
+            int rc;
+            try {
+                rc = (int) GETSOCKOPT.invokeExact(callState, fd, SOL_PACKET, PACKET_STATISTICS, stats, length);
+            } catch (Throwable t) {
+                throw Native.broken("getsockopt", t);
+            }
+            return rc < 0 ? -Native.errno(callState) : Integer.toUnsignedLong(stats.get(JAVA_INT, 4));
+        }
+    }
+
+    /** The socket's receive buffer in bytes as the kernel reports it (SO_RCVBUF: twice what was set), or -errno. */
+    public int receiveBufferBytes() {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment value = scratch.allocate(JAVA_INT);
+            MemorySegment length = scratch.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, 4);
+            int rc;
+            try {
+                rc = (int) GETSOCKOPT.invokeExact(callState, fd, SOL_SOCKET, SO_RCVBUF, value, length);
+            } catch (Throwable t) {
+                throw Native.broken("getsockopt", t);
+            }
+            return rc < 0 ? -Native.errno(callState) : value.get(JAVA_INT, 0);
         }
     }
 

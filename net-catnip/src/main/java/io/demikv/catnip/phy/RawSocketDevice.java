@@ -27,6 +27,7 @@ public final class RawSocketDevice implements Device {
     private DemiBuffer spare;
     private long receiveErrors;
     private long transmitErrors;
+    private long receiveDrops;
 
     /**
      * Opens {@code interfaceName} in the calling thread's network namespace.
@@ -55,6 +56,23 @@ public final class RawSocketDevice implements Device {
 
     public long transmitErrors() {
         return transmitErrors;
+    }
+
+    /** The socket's receive buffer in bytes (the kernel's accounting, about twice the payload it holds). */
+    public int receiveBufferBytes() {
+        return socket.receiveBufferBytes();
+    }
+
+    /**
+     * Frames the kernel dropped so far because the socket's receive buffer was full (the stack did not poll
+     * often enough for the arrival rate). Asks the kernel: a system call, not for the hot path.
+     */
+    public long receiveDrops() {
+        long d = socket.takeDrops();
+        if (d > 0) {
+            receiveDrops += d;
+        }
+        return receiveDrops;
     }
 
     @Override

@@ -49,6 +49,8 @@ public final class ControlBlock {
     private boolean passiveOpen;
     private boolean ownsPort;
     TcpQueue user;
+    /** Queued in {@link TcpLayer#deliverReadable}'s list: data or a FIN arrived in this burst. */
+    boolean readablePending;
     private int error;
     private boolean destroyed;
 
@@ -389,7 +391,7 @@ public final class ControlBlock {
                 closer.onFinReceived(nowNanos);
             }
             if (user != null && (advanced > 0 || (bits & Receiver.FIN) != 0)) {
-                user.onReadable(nowNanos);
+                layer.markReadable(this); // the pops are served once the whole receive burst is in
             }
         } else if (seg.fin() && (state == TcpState.CLOSE_WAIT || state == TcpState.CLOSING
                 || state == TcpState.LAST_ACK)) {
@@ -611,6 +613,14 @@ public final class ControlBlock {
     }
 
     // ------------------------------------------------------------------ the application's side
+
+    /** End of a receive burst: waiting pops take what this burst brought (see {@link TcpLayer#deliverReadable}). */
+    void deliverReadable(long nowNanos) {
+        readablePending = false;
+        if (user != null) {
+            user.onReadable(nowNanos);
+        }
+    }
 
     /**
      * The application popped data: sends a window update when the window opened enough to matter (RFC 9293

@@ -53,6 +53,9 @@ public final class TcpLayer implements Ipv4Handler {
     private final TcpSegment out = new TcpSegment();
     private final Segment segment = new Segment();
     private final TcpOptions scratchOptions = new TcpOptions();
+    /** Connections that received data or a FIN in the current burst, in order (see {@link #deliverReadable}). */
+    private ControlBlock[] readable = new ControlBlock[64];
+    private int readableCount;
     private int nextEphemeral;
     private long challengeWindowStart;
     private int challengeAcks;
@@ -292,6 +295,33 @@ public final class TcpLayer implements Ipv4Handler {
         }
     }
 
+    /** Notes that {@code cb} received data or a FIN; its pops are served by {@link #deliverReadable}. */
+    void markReadable(ControlBlock cb) {
+        if (cb.readablePending) {
+            return;
+        }
+        cb.readablePending = true;
+        if (readableCount == readable.length) {
+            readable = java.util.Arrays.copyOf(readable, readable.length * 2); // grows with the connections, once
+        }
+        readable[readableCount++] = cb;
+    }
+
+    /**
+     * Serves the waiting pops of every connection that received something since the last call: called once per
+     * receive burst ({@link io.demikv.catnip.InetStack#poll}), so that segments arriving together (a request
+     * larger than one MSS, say) complete one pop rather than one each, and the application runs one pass over
+     * them instead of several.
+     */
+    public void deliverReadable(long nowNanos) {
+        for (int i = 0; i < readableCount; i++) {
+            ControlBlock cb = readable[i];
+            readable[i] = null;
+            cb.deliverReadable(nowNanos);
+        }
+        readableCount = 0;
+    }
+
     /**
      * Answers a segment that belongs to no connection (RFC 9293 §3.10.7.1): nothing for a reset; for a
      * segment with ACK, {@code <SEQ=SEG.ACK><CTL=RST>}; otherwise {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>}.
@@ -361,6 +391,8 @@ public final class TcpLayer implements Ipv4Handler {
 
     /** Aborts every connection and listener without sending anything (the stack is shutting down). */
     public void close() {
+        java.util.Arrays.fill(readable, 0, readableCount, null);
+        readableCount = 0;
         connections.forEach(ControlBlock::destroyQuietly);
         for (int p = 0; p < listeners.length; p++) {
             if (listeners[p] != null) {
