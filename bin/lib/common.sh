@@ -54,7 +54,7 @@ demikv_build_if_needed() {
     echo "building demikv (first run or sources changed)..." >&2
     (cd "$DEMIKV_HOME" && mvn -q -B -Dstyle.color=never -DskipTests -pl "$module" -am package \
         org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-        -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >&2 \
+        -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime) >&2 \
         || demikv_die "build failed (run 'mvn -pl $module -am package' in $DEMIKV_HOME to see why)"
     touch "$stamp"
 }
