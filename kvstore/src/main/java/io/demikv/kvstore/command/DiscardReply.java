@@ -2,8 +2,11 @@ package io.demikv.kvstore.command;
 
 import io.demikv.kvstore.resp.Reply;
 
-/** A reply writer that drops everything: CLIENT REPLY OFF and SKIP. Server thread only. */
-final class DiscardReply implements Reply {
+/**
+ * A reply writer that drops everything: CLIENT REPLY OFF and SKIP, commands run on a woken client's behalf,
+ * and log replay (which subclasses this to count errors). Server thread only.
+ */
+public class DiscardReply implements Reply {
     @Override
     public int protocol() {
         return 2;

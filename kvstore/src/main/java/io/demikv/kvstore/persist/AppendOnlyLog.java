@@ -5,6 +5,7 @@ import io.demikv.kvstore.command.CommandFlag;
 import io.demikv.kvstore.command.CommandKeys;
 import io.demikv.kvstore.command.CommandLog;
 import io.demikv.kvstore.command.Commands;
+import io.demikv.kvstore.command.DiscardReply;
 import io.demikv.kvstore.command.Persistence;
 import io.demikv.kvstore.resp.Reply;
 import io.demikv.kvstore.server.DurabilityGate;
@@ -858,84 +859,15 @@ public final class AppendOnlyLog implements CommandLog, DurabilityGate, Persiste
     }
 
     /** Discards replies of replayed commands, remembering the first error. */
-    private static final class ReplayReply implements Reply {
+    private static final class ReplayReply extends DiscardReply {
         long errors;
         String firstError;
-
-        @Override
-        public int protocol() {
-            return 2;
-        }
-
-        @Override
-        public void ok() {
-        }
-
-        @Override
-        public void simple(String text) {
-        }
 
         @Override
         public void error(String message) {
             if (errors++ == 0) {
                 firstError = message;
             }
-        }
-
-        @Override
-        public void integer(long value) {
-        }
-
-        @Override
-        public void bulk(byte[] value) {
-        }
-
-        @Override
-        public void bulk(byte[] value, int offset, int length) {
-        }
-
-        @Override
-        public void bulk(String value) {
-        }
-
-        @Override
-        public void bulk(long value) {
-        }
-
-        @Override
-        public void nullBulk() {
-        }
-
-        @Override
-        public void nullArray() {
-        }
-
-        @Override
-        public void array(int count) {
-        }
-
-        @Override
-        public void map(int pairs) {
-        }
-
-        @Override
-        public void set(int count) {
-        }
-
-        @Override
-        public void doubleValue(double value) {
-        }
-
-        @Override
-        public void bool(boolean value) {
-        }
-
-        @Override
-        public void verbatim(String text) {
-        }
-
-        @Override
-        public void push(int count) {
         }
 
         @Override
