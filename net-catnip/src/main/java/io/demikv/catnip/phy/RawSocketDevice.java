@@ -2,7 +2,6 @@ package io.demikv.catnip.phy;
 
 import io.demikv.catnip.ffi.PacketSocket;
 import io.demikv.libos.memory.BufferPool;
-import io.demikv.libos.memory.DemiBuffer;
 
 /**
  * A {@link Device} over a raw {@code AF_PACKET} socket on a Linux interface (through {@link PacketSocket},
@@ -15,18 +14,8 @@ import io.demikv.libos.memory.DemiBuffer;
  * interface must have no IPv4 address of its own in its namespace, or the kernel answers too. Libos thread
  * only.
  */
-public final class RawSocketDevice implements Device {
-    /** Room for a VLAN tag beyond the MTU and Ethernet header. */
-    private static final int FRAME_SLACK = 14 + 4;
-
+public final class RawSocketDevice extends KernelFrameDevice {
     private final PacketSocket socket;
-    private final BufferPool pool;
-    private final long mac;
-    private final int mtu;
-    private final int frameCapacity;
-    private DemiBuffer spare;
-    private long receiveErrors;
-    private long transmitErrors;
     private long receiveDrops;
 
     /**
@@ -37,25 +26,22 @@ public final class RawSocketDevice implements Device {
      * @throws IllegalStateException when the socket cannot be opened, saying why
      */
     public RawSocketDevice(String interfaceName, long mac, BufferPool pool) {
+        this(openSocket(interfaceName, mac), mac, pool);
+    }
+
+    private RawSocketDevice(PacketSocket socket, long mac, BufferPool pool) {
+        super(pool, mac != 0 ? mac : socket.interfaceMac(), socket.interfaceMtu());
+        this.socket = socket;
+    }
+
+    /** Promiscuous only when the stack's MAC differs from the interface's own. */
+    private static PacketSocket openSocket(String interfaceName, long mac) {
         PacketSocket s = PacketSocket.open(interfaceName, false);
-        long own = s.interfaceMac();
-        if (mac != 0 && mac != own) {
+        if (mac != 0 && mac != s.interfaceMac()) {
             s.close();
             s = PacketSocket.open(interfaceName, true);
         }
-        this.socket = s;
-        this.pool = pool;
-        this.mac = mac != 0 ? mac : own;
-        this.mtu = s.interfaceMtu();
-        this.frameCapacity = mtu + FRAME_SLACK;
-    }
-
-    public long receiveErrors() {
-        return receiveErrors;
-    }
-
-    public long transmitErrors() {
-        return transmitErrors;
+        return s;
     }
 
     /** The socket's receive buffer in bytes (the kernel's accounting, about twice the payload it holds). */
@@ -76,66 +62,17 @@ public final class RawSocketDevice implements Device {
     }
 
     @Override
-    public int receive(DemiBuffer[] frames, int max) {
-        int n = 0;
-        int limit = Math.min(max, frames.length);
-        while (n < limit) {
-            DemiBuffer b = spare;
-            spare = null;
-            if (b == null) {
-                b = pool.allocate(frameCapacity);
-                if (b == null) {
-                    break;
-                }
-            }
-            b.setWindow(b.offset(), frameCapacity);
-            int got = socket.receive(b.memory().address() + b.offset(), frameCapacity);
-            if (got <= 0) {
-                spare = b;
-                if (got < 0) {
-                    receiveErrors++;
-                }
-                break;
-            }
-            b.setLength(got);
-            frames[n++] = b;
-        }
-        return n;
+    int readFrame(long address, int capacity) {
+        return socket.receive(address, capacity);
     }
 
     @Override
-    public int transmit(DemiBuffer[] frames, int count) {
-        int sent = 0;
-        for (int i = 0; i < count; i++) {
-            DemiBuffer b = frames[i];
-            frames[i] = null;
-            int rc = socket.send(b.memory().address() + b.offset(), b.length());
-            if (rc >= 0) {
-                sent++;
-            } else {
-                transmitErrors++;
-            }
-            b.release();
-        }
-        return sent;
+    int writeFrame(long address, int length) {
+        return socket.send(address, length);
     }
 
     @Override
-    public long macAddress() {
-        return mac;
-    }
-
-    @Override
-    public int mtu() {
-        return mtu;
-    }
-
-    @Override
-    public void close() {
-        if (spare != null) {
-            spare.release();
-            spare = null;
-        }
+    void closeFile() {
         socket.close();
     }
 }
