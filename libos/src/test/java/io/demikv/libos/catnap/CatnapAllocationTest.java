@@ -18,7 +18,7 @@ class CatnapAllocationTest {
     void steadyStateEchoAllocatesAlmostNothingPerRoundTrip() {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot count allocated bytes");
         try (Catnap catnap = new Catnap()) {
             int[] pair = connectedPair(catnap, listener(catnap));
             Sga request = sgaOf(catnap, pattern(64, 1));
