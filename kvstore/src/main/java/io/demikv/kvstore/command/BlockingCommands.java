@@ -528,23 +528,9 @@ final class BlockingCommands extends Family {
             x.syntaxError();
             return;
         }
-        long count = -1;
-        for (int j = (int) whereIdx + 1; j < x.argc(); j++) {
-            boolean more = j < x.argc() - 1;
-            if (count == -1 && x.args.is(j, "count") && more) {
-                j++;
-                if (!x.parseLong(j) || x.lval < 1) {
-                    x.error("ERR count should be greater than 0");
-                    return;
-                }
-                count = x.lval;
-            } else {
-                x.syntaxError();
-                return;
-            }
-        }
-        if (count == -1) {
-            count = 1;
+        long count = mpopCount(x, (int) whereIdx + 1);
+        if (count < 0) {
+            return;
         }
         for (int k = 3; k < whereIdx; k++) {
             Entry e = x.write(k);

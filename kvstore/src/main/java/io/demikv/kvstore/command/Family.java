@@ -96,6 +96,30 @@ abstract class Family {
         return true;
     }
 
+    /**
+     * The optional {@code [COUNT n]} tail of LMPOP/ZMPOP and their blocking forms, from argument {@code from}
+     * on: the count (1 when absent), or -1 after replying Redis's error (a syntax error, or "count should be
+     * greater than 0").
+     */
+    static long mpopCount(Ctx x, int from) {
+        long count = -1;
+        for (int j = from; j < x.argc(); j++) {
+            boolean more = j < x.argc() - 1;
+            if (count == -1 && x.args.is(j, "count") && more) {
+                j++;
+                if (!x.parseLong(j) || x.lval < 1) {
+                    x.error("ERR count should be greater than 0");
+                    return -1;
+                }
+                count = x.lval;
+            } else {
+                x.syntaxError();
+                return -1;
+            }
+        }
+        return count == -1 ? 1 : count;
+    }
+
     /** Redis's HELP reply: a status line per text line. */
     static void help(Ctx x, String... lines) {
         x.reply.array(lines.length);
