@@ -25,6 +25,8 @@ public abstract class AbstractLibOS implements LibOS {
     private long sgasOutstanding;
     private long idlePasses;
     private long parkNanos;
+    /** Set during a pass by {@link #blockWhenIdle()}; cleared when the wait idles or finds work. */
+    private boolean blockNow;
     private boolean closed;
 
     protected AbstractLibOS(NanoClock clock, WaitPolicy waitPolicy, BufferPool buffers) {
@@ -422,10 +424,16 @@ public abstract class AbstractLibOS implements LibOS {
      */
     private void idle(int work, long deadline) {
         if (work > 0) {
+            blockNow = false;
             resetIdle();
             return;
         }
         idlePasses++;
+        if (blockNow) {
+            // What the wait is waiting for will signal a wake fd (blockWhenIdle): skip spinning and yielding.
+            blockNow = false;
+            idlePasses = Math.max(idlePasses, waitPolicy.spinPolls() + waitPolicy.yieldPolls() + 1);
+        }
         if (idlePasses <= waitPolicy.spinPolls()) {
             Thread.onSpinWait();
             return;
@@ -453,6 +461,30 @@ public abstract class AbstractLibOS implements LibOS {
         }
         long d = deadline - now;
         return d < 0 ? Long.MAX_VALUE : d;
+    }
+
+    /**
+     * Registers a file descriptor (an eventfd, say, that a device signals when it posts completions) whose
+     * readiness must end {@link #block}: a poller that waits for such a device can then let {@code wait} sleep
+     * instead of polling. Returns false when this libOS's blocking cannot watch descriptors (it parks or spins):
+     * the caller then has to keep reporting work while it waits. The default returns false.
+     */
+    public boolean addWakeFd(int fd) {
+        return false;
+    }
+
+    /** Undoes {@link #addWakeFd} (before the descriptor is closed). */
+    public void removeWakeFd(int fd) {
+    }
+
+    /**
+     * Called by a poller during a pass: if this pass does no work, the wait should block right away (skipping its
+     * spin and yield phases) because what it waits for arrives through a {@linkplain #addWakeFd wake fd}, and is
+     * completed by a kernel thread that spinning on this CPU would only delay (io_uring's workers inherit the
+     * submitter's CPU affinity).
+     */
+    public final void blockWhenIdle() {
+        blockNow = true;
     }
 
     /**

@@ -230,6 +230,22 @@ public final class Catnap extends AbstractLibOS {
         return woken;
     }
 
+    /**
+     * Adds {@code fd} to the epoll set (readable, edge-triggered, so it need not be read): an event on it ends a
+     * blocking epoll_wait like a socket's. Its events carry a negative tag, so no socket is woken by them.
+     */
+    @Override
+    public boolean addWakeFd(int fd) {
+        return !shut && fd >= 0 && epoll.add(fd, Epoll.EPOLLIN | Epoll.EPOLLET, -1L - fd) == 0;
+    }
+
+    @Override
+    public void removeWakeFd(int fd) {
+        if (!shut && fd >= 0) {
+            epoll.delete(fd);
+        }
+    }
+
     /** Sleeps in epoll_wait: a socket event ends the sleep early, so an idle server costs no CPU. */
     @Override
     protected void block(long nanos) {

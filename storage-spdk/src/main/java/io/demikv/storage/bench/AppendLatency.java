@@ -1,10 +1,12 @@
 package io.demikv.storage.bench;
 
+import io.demikv.libos.AbstractLibOS;
 import io.demikv.libos.Errno;
 import io.demikv.libos.MemoryLibOS;
 import io.demikv.libos.QResult;
 import io.demikv.libos.Sga;
 import io.demikv.libos.WaitPolicy;
+import io.demikv.libos.catnap.Catnap;
 import io.demikv.libos.memory.BufferPool;
 import io.demikv.libos.memory.DemiBuffer;
 import io.demikv.libos.memory.MemoryProvider;
@@ -65,6 +67,7 @@ public final class AppendLatency {
         Durability durability = Durability.FLUSH;
         Path csv = Path.of("append-latency.csv");
         Path config = null;
+        boolean catnap = true;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -76,10 +79,15 @@ public final class AppendLatency {
                 case "--durability" -> durability = Durability.valueOf(v.toUpperCase());
                 case "--csv" -> csv = Path.of(v);
                 case "--config" -> config = Path.of(v);
+                case "--libos" -> catnap = switch (v) {
+                    case "catnap" -> true;
+                    case "memory" -> false;
+                    default -> throw new IllegalArgumentException("--libos takes catnap or memory, not " + v);
+                };
                 case "-h", "--help" -> {
                     System.out.println("usage: AppendLatency [--file PATH] [--file-mb N] [--sizes 64,512,...]"
                             + " [--depths 1,4,32] [--seconds S] [--durability flush|fua|buffered] [--csv PATH]"
-                            + " [--config storage.yaml]");
+                            + " [--config storage.yaml] [--libos catnap|memory]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
@@ -96,13 +104,14 @@ public final class AppendLatency {
         try (BlockDevice probe = BlockDevices.open(storage)) {
             device = probe.describe();
         }
-        System.out.printf("Cattree durable append latency: %s, %s, %.2f s per cell%n", device,
-                storage.durability(), seconds);
+        System.out.printf("Cattree durable append latency: %s, %s, %.2f s per cell, %s%n", device,
+                storage.durability(), seconds, catnap ? "catnap (sleeps in epoll on the ring's eventfd)"
+                        : "memory libOS (busy-polls the ring)");
         System.out.printf("%8s %5s %10s %11s %9s %9s %9s %9s %9s %8s%n", "size", "depth", "ops", "ops/s", "p50 us",
                 "p99 us", "p99.9 us", "max us", "MB/s", "fl/op");
         for (int size : sizes) {
             for (int depth : depths) {
-                Row r = runCell(storage, size, depth, seconds);
+                Row r = runCell(storage, size, depth, seconds, catnap);
                 rows.add(r);
                 System.out.printf("%8d %5d %10d %11.0f %9.1f %9.1f %9.1f %9.1f %9.1f %8.3f%n", r.size(), r.depth(),
                         r.ops(), r.opsPerSecond(), r.p50(), r.p99(), r.p999(), r.max(), r.megabytesPerSecond(),
@@ -123,9 +132,10 @@ public final class AppendLatency {
     }
 
     /** Formats a fresh log and measures one (size, depth) cell. */
-    static Row runCell(StorageConfig storage, int size, int depth, double seconds) {
+    static Row runCell(StorageConfig storage, int size, int depth, double seconds, boolean catnap) {
         BufferPool pool = new BufferPool(MemoryProvider.nativeMemory(), BufferPool.DEFAULT_HEADROOM);
-        try (MemoryLibOS libos = new MemoryLibOS(NanoClock.SYSTEM, WaitPolicy.BUSY_POLL, pool);
+        try (AbstractLibOS libos = catnap ? new Catnap(WaitPolicy.DEFAULT, pool)
+                : new MemoryLibOS(NanoClock.SYSTEM, WaitPolicy.BUSY_POLL, pool);
              Cattree cattree = Cattree.attach(libos)) {
             int maxRecord = Math.max(LogOptions.DEFAULT_MAX_RECORD, size);
             LogOptions options = storage.logOptions().withMaxRecordBytes(maxRecord)

@@ -30,20 +30,8 @@ import io.demikv.storage.format.SuperblockState;
  * records from 1. Made by {@link Cattree#open}/{@link Cattree#create}; libos thread only.
  */
 public final class CattreeLog extends IoQueue implements Operator {
-    /** How long a pass naps while only a flush is in flight (see {@link #doWork}). */
+    /** How long a pass naps while only a flush is in flight and the libOS cannot sleep on the device's fd. */
     static final long FLUSH_NAP_NANOS = 10_000;
-    /**
-     * How a pass waits while only a flush is in flight ({@code -Ddemikv.cattree.flushWait=spin|yield|nap}, default
-     * nap): 0 spins, 1 yields, 2 naps {@link #FLUSH_NAP_NANOS}. Measured on the project's loaded 2-vCPU VM with the
-     * server pinned to one CPU (SET, appendfsync always): nap ~1.8k ops/s at -c 1 and ~12k at -c 50 in every round;
-     * spin and yield 200..2.6k and 4k..11k, varying with the other tenants. An eventfd for the ring in the
-     * libOS's epoll set would let the loop sleep until the flush completes (see docs/storage.md).
-     */
-    static final int FLUSH_WAIT = switch (System.getProperty("demikv.cattree.flushWait", "nap")) {
-        case "spin" -> 0;
-        case "yield" -> 1;
-        default -> 2;
-    };
     private final Cattree owner;
     private final AbstractLibOS libos;
     private final BlockDevice device;
@@ -56,6 +44,8 @@ public final class CattreeLog extends IoQueue implements Operator {
     private final CompletionHandler onDevice = this::onDeviceCompletion;
     private boolean closed;
     private long deviceErrors;
+    /** The device's completion fd when the libOS watches it while it blocks ({@link AbstractLibOS#addWakeFd}). */
+    private final int wakeFd;
 
     CattreeLog(Cattree owner, AbstractLibOS libos, BlockDevice device, String name, SuperblockState sb,
                int superblockCopy, LogOptions options, ScanReport recovery) {
@@ -70,6 +60,13 @@ public final class CattreeLog extends IoQueue implements Operator {
         this.reader = new LogReader(libos, device, sb, options.readBufferBytes(),
                 options.readFromEnd() ? recovery.endLsn() : sb.headLsn,
                 options.readFromEnd() ? recovery.nextSeq() : sb.headSeq);
+        int fd = device.completionFd();
+        this.wakeFd = fd >= 0 && libos.addWakeFd(fd) ? fd : -1;
+    }
+
+    /** True when a wait sleeps until the device completes something instead of polling it. */
+    public boolean sleepsOnDevice() {
+        return wakeFd >= 0;
     }
 
     LogWriter writer() {
@@ -308,19 +305,21 @@ public final class CattreeLog extends IoQueue implements Operator {
         work += writer.completeReady();
         work += reader.pump(writer.acknowledgedLsn());
         device.submit();
-        if (options.spinWhileInFlight() && device.inFlight() > 0) {
-            if (FLUSH_WAIT != 0 && writer.flushInFlight() && device.inFlight() == 1) {
-                // Only a flush is in flight: io_uring runs it in a kernel worker thread that inherits this thread's
-                // CPU affinity, so give the CPU away briefly instead of spinning over it (a server pinned to one CPU
-                // would otherwise delay each group commit by a scheduler time slice). A short sleep, not a yield: a
-                // sleeper is woken ahead of other runnable tasks, a yielder queues behind them.
-                if (FLUSH_WAIT == 1) {
-                    Thread.yield();
-                } else {
+        if (device.inFlight() > 0) {
+            if (wakeFd >= 0) {
+                // The device signals its completion fd, which the libOS watches when it blocks: let the wait sleep
+                // at once. Spinning would only delay the completion: io_uring finishes a flush (and an O_DSYNC
+                // write) in a kernel worker that inherits this thread's CPU affinity, so a server pinned to one CPU
+                // would hold it off for a scheduler tick.
+                libos.blockWhenIdle();
+            } else if (options.spinWhileInFlight()) {
+                // No fd to sleep on: keep the wait polling. While only a flush is in flight, give the CPU away
+                // briefly (a short sleep, not a yield: a sleeper is woken ahead of other runnable tasks).
+                if (writer.flushInFlight() && device.inFlight() == 1) {
                     java.util.concurrent.locks.LockSupport.parkNanos(FLUSH_NAP_NANOS);
                 }
+                work++;
             }
-            work++;
         }
         return work;
     }
@@ -350,6 +349,9 @@ public final class CattreeLog extends IoQueue implements Operator {
         writer.failAll(Errno.ECANCELED);
         reader.cancelAll(Errno.ECANCELED);
         owner.forget(this);
+        if (wakeFd >= 0) {
+            libos.removeWakeFd(wakeFd);
+        }
         device.close();
         return 0;
     }

@@ -86,6 +86,11 @@ final class LogWriter {
 
     private boolean flushInFlight;
     private long flushTarget;
+    /**
+     * The slot of the one write {@link #issueWrites} just published while nothing else was in flight, or -1: a
+     * flush can be chained to it ({@link BlockDevice#submitFlushAfterLast}) instead of waiting for it.
+     */
+    private int chainSlot = -1;
 
     /** A segment roll in progress: old data ends at rollFrom, the new segment starts at rollTo. */
     private long rollFrom = -1;
@@ -364,6 +369,7 @@ final class LogWriter {
 
     /** Submits writes for everything framed and not yet submitted. */
     void issueWrites() {
+        chainSlot = -1;
         while (failedErrno == 0) {
             if (rollPhase == ROLL_PENDING && submittedLsn >= rollFrom) {
                 if (rollNeedsSuperblock) {
@@ -411,6 +417,7 @@ final class LogWriter {
             if (parts == 2) {
                 setPart(slot, 1, 0, dev + first, (int) (bytes - first));
             }
+            chainSlot = parts == 1 && device.inFlight() == 0 && slotsUsed == 1 ? slot : -1;
             for (int p = 0; p < parts; p++) {
                 int rc = submitPart(slot, p);
                 if (rc < 0) {
@@ -564,13 +571,33 @@ final class LogWriter {
         return blocked.size();
     }
 
-    /** Submits a flush when something written is not durable yet and none is in flight. */
+    /**
+     * Submits a flush when something written is not durable yet and none is in flight. When the only command in
+     * flight is the write just published, the flush is chained to it (one round trip instead of two).
+     */
     void issueFlush() {
-        if (failedErrno != 0 || flushInFlight || writtenLsn <= durableLsn) {
+        if (failedErrno != 0 || flushInFlight) {
             return;
         }
         boolean wanted = durability == Durability.FLUSH || (!syncs.isEmpty() && durability == Durability.BUFFERED);
         if (!wanted || device.inFlight() >= device.queueDepth()) {
+            return;
+        }
+        if (chainSlot >= 0 && device.inFlight() == 1 && slotsUsed == 1 && slotPending[chainSlot] == 1) {
+            int rc = device.submitFlushAfterLast(KIND_FLUSH);
+            if (rc == 0) {
+                flushInFlight = true;
+                flushTarget = slotEnd[chainSlot];
+                chainSlot = -1;
+                return;
+            }
+            chainSlot = -1;
+            if (rc != -Errno.EOPNOTSUPP && rc != -Errno.EAGAIN && rc != -Errno.EINVAL) {
+                fail(-rc);
+                return;
+            }
+        }
+        if (writtenLsn <= durableLsn) {
             return;
         }
         int rc = device.submitFlush(KIND_FLUSH);
@@ -593,6 +620,9 @@ final class LogWriter {
         long kind = token & (0xFFL << 56);
         if (kind == KIND_FLUSH) {
             flushInFlight = false;
+            if (result == -Errno.ECANCELED) {
+                return; // chained to a write that failed or was short: that write's completion says what follows
+            }
             if (result < 0) {
                 fail(-result);
                 return;

@@ -1,5 +1,6 @@
 package io.demikv.storage.device;
 
+import io.demikv.libos.Errno;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -56,6 +57,17 @@ public interface BlockDevice extends AutoCloseable {
     /** Starts a flush of the device's volatile write cache; 0 or -errno. */
     int submitFlush(long token);
 
+    /**
+     * Starts a flush chained after the last command submitted, which must not have been handed to the device
+     * yet ({@link #submit()} not called since): the device starts the flush only once that command completed
+     * in full, saving the round trip of waiting for it. If that command fails or is short, the flush completes
+     * with {@code -ECANCELED} and flushed nothing. Returns 0, {@code -EOPNOTSUPP} where the device cannot chain
+     * (the caller then flushes after the completion), or -errno.
+     */
+    default int submitFlushAfterLast(long token) {
+        return -Errno.EOPNOTSUPP;
+    }
+
     /** Hands submitted commands to the device now (a doorbell); returns how many, or -errno. */
     int submit();
 
@@ -65,6 +77,15 @@ public interface BlockDevice extends AutoCloseable {
      * itself failed.
      */
     int pollCompletions(int max, CompletionHandler handler);
+
+    /**
+     * A file descriptor that becomes readable whenever the device posts a completion (io_uring's registered
+     * eventfd), so a libOS can sleep in epoll until I/O completes instead of polling; -1 when the device has
+     * none (SPDK and in-memory devices are polled).
+     */
+    default int completionFd() {
+        return -1;
+    }
 
     /** True when writes can carry {@link #FUA}. */
     boolean supportsFua();

@@ -67,12 +67,16 @@ public final class IoUringSys implements AutoCloseable {
     public static final int IORING_OP_READ = 22;
     public static final int IORING_OP_WRITE = 23;
     public static final int IOSQE_FIXED_FILE = 1;
+    /** The next SQE starts only after this one completed in full (otherwise it completes with -ECANCELED). */
+    public static final int IOSQE_IO_LINK = 4;
     public static final int IORING_FSYNC_DATASYNC = 1;
     /** pwritev2(2)'s RWF_DSYNC: this write is durable when it completes (FUA on devices that have it). */
     public static final int RWF_DSYNC = 2;
     public static final int IORING_ENTER_GETEVENTS = 1;
     public static final int IORING_REGISTER_BUFFERS = 0;
     public static final int IORING_REGISTER_FILES = 2;
+    /** Signal an eventfd for every completion posted to the CQ. */
+    public static final int IORING_REGISTER_EVENTFD = 4;
 
     private static final MethodHandle SETUP = Native.withErrno("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(1));

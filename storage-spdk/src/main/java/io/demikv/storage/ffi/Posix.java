@@ -30,6 +30,9 @@ public final class Posix implements AutoCloseable {
     public static final int MAP_PRIVATE = 0x02;
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_POPULATE = 0x8000;
+    /** eventfd(2) flags (linux/eventfd.h: O_NONBLOCK, O_CLOEXEC). */
+    public static final int EFD_NONBLOCK = 0x800;
+    public static final int EFD_CLOEXEC = 0x80000;
     /** ioctl: the logical sector size of a block device (linux/fs.h). */
     public static final long BLKSSZGET = 0x1268;
 
@@ -46,6 +49,8 @@ public final class Posix implements AutoCloseable {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle MMAP = Native.withErrno("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle EVENTFD = Native.withErrno("eventfd",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle MUNMAP = Native.withErrno("munmap",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
 
@@ -89,6 +94,16 @@ public final class Posix implements AutoCloseable {
             return rc == 0 ? 0 : -Native.errno(callState);
         } catch (Throwable t) {
             throw Native.broken("fallocate", t);
+        }
+    }
+
+    /** eventfd(2) with {@code EFD_NONBLOCK | EFD_CLOEXEC} and a zero count; the fd or -errno. */
+    public int eventfd() {
+        try {
+            int fd = (int) EVENTFD.invokeExact(callState, 0, EFD_NONBLOCK | EFD_CLOEXEC);
+            return fd >= 0 ? fd : -Native.errno(callState);
+        } catch (Throwable t) {
+            throw Native.broken("eventfd", t);
         }
     }
 

@@ -89,4 +89,29 @@ class SharedWaitLoopTest {
             Files.deleteIfExists(file);
         }
     }
+
+    @Test
+    void aWaitForADurablePushSleepsOnTheRingsEventfdInsteadOfPolling() throws IOException {
+        Path file = UringTestFiles.tempFile("sleep");
+        try (Catnap catnap = new Catnap(); Cattree cattree = Cattree.attach(catnap)) {
+            CattreeLog log = cattree.create(UringTestFiles.fileDevice(file, 4 << 20, 16),
+                    StorageKit.smallOptions().withSegmentBytes(1 << 20).withDurability(Durability.FLUSH));
+            assertTrue(log.sleepsOnDevice(), "Catnap watches the ring's eventfd");
+            QResult r = new QResult();
+            for (int i = 0; i < 20; i++) {
+                long passesBefore = catnap.scheduler().passes();
+                long qt = catnap.push(log.qd(), LibOsTestKit.sga(catnap, "durable " + i));
+                assertEquals(0, catnap.wait(qt, 10_000_000_000L, r));
+                assertEquals(Opcode.PUSH, r.opcode(), r.toString());
+                catnap.sgaFree(r.sga());
+                // A write and a flush take tens to hundreds of microseconds. Polling would run a pass every
+                // microsecond or so; sleeping on the eventfd wakes once per completion (plus a few passes).
+                long passes = catnap.scheduler().passes() - passesBefore;
+                assertTrue(passes < 50, "push " + i + " took " + passes + " scheduler passes");
+            }
+            assertEquals(20, log.flushes(), "one flush per push, each chained to its write");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
 }

@@ -88,6 +88,70 @@ class UringBlockDeviceTest {
         }
     }
 
+    /** Reaps until {@code count} completions arrived (10 s at most); returns the (token, result) pairs in order. */
+    private static List<long[]> reap(BlockDevice dev, int count) {
+        List<long[]> got = new ArrayList<>();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (got.size() < count && System.nanoTime() < deadline) {
+            assertTrue(dev.pollCompletions(64, (token, res) -> got.add(new long[] {token, res})) >= 0);
+        }
+        assertEquals(count, got.size(), "completions");
+        return got;
+    }
+
+    @Test
+    void aFlushChainedToAWriteCompletesAfterIt() {
+        try (UringBlockDevice dev = UringTestFiles.fileDevice(file(), 1 << 20, 8)) {
+            MemorySegment buf = dev.allocateDma(4096);
+            buf.fill((byte) 7);
+            assertEquals(-Errno.EINVAL, dev.submitFlushAfterLast(9), "nothing published to chain to");
+            assertEquals(0, dev.submitWrite(buf, 8192, 4096, 0, 1));
+            assertEquals(0, dev.submitFlushAfterLast(2));
+            assertEquals(2, dev.inFlight());
+            List<long[]> got = reap(dev, 2);
+            assertArrayEquals(new long[] {1, 4096}, got.get(0), "the write first");
+            assertArrayEquals(new long[] {2, 0}, got.get(1), "then its flush");
+        }
+    }
+
+    @Test
+    void aFlushChainedToAFailedWriteIsCancelled() {
+        try (UringBlockDevice dev = UringTestFiles.fileDevice(file(), 1 << 20, 8)) {
+            // An aligned address with nothing mapped there: the kernel fails the write with EFAULT.
+            MemorySegment unmapped = MemorySegment.ofAddress(4096).reinterpret(4096);
+            assertEquals(0, dev.submitWrite(unmapped, 0, 4096, 0, 1));
+            assertEquals(0, dev.submitFlushAfterLast(2));
+            List<long[]> got = reap(dev, 2);
+            assertEquals(1, got.get(0)[0]);
+            assertTrue(got.get(0)[1] < 0, "the write failed: " + got.get(0)[1]);
+            assertArrayEquals(new long[] {2, -Errno.ECANCELED}, got.get(1), "the chained flush did not run");
+        }
+    }
+
+    @Test
+    void itsCompletionFdBecomesReadableWhenACompletionIsPosted() throws Exception {
+        try (UringBlockDevice dev = UringTestFiles.fileDevice(file(), 1 << 20, 8);
+             io.demikv.libos.ffi.Epoll epoll = new io.demikv.libos.ffi.Epoll(4)) {
+            int fd = dev.completionFd();
+            assertTrue(fd >= 0, "an eventfd is registered with the ring");
+            assertEquals(0, epoll.add(fd, io.demikv.libos.ffi.Epoll.EPOLLIN | io.demikv.libos.ffi.Epoll.EPOLLET, 42));
+            epoll.await(0); // preallocation's completions may have signalled it already: edge-triggered, reported once
+            assertEquals(0, epoll.await(0), "nothing completed since");
+            MemorySegment buf = dev.allocateDma(4096);
+            assertEquals(0, dev.submitWrite(buf, 0, 4096, 0, 1));
+            assertEquals(1, dev.submit());
+            // A completion that io_uring posts from task work interrupts epoll_wait first (EINTR, reported as 0
+            // events); the eventfd is signalled when the CQE is posted.
+            int n = 0;
+            for (long end = System.nanoTime() + 5_000_000_000L; n == 0 && System.nanoTime() < end; ) {
+                n = epoll.await(1_000_000_000L);
+            }
+            assertEquals(1, n, "woken by the completion");
+            assertEquals(42, epoll.data(0));
+            assertEquals(1, reap(dev, 1).size());
+        }
+    }
+
     @Test
     void refusesMisalignedIoAndOverfullQueue() {
         try (UringBlockDevice dev = UringTestFiles.fileDevice(file(), 1 << 20, 2)) {

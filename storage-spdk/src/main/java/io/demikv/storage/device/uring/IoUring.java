@@ -123,6 +123,19 @@ final class IoUring implements AutoCloseable {
         toSubmit++;
     }
 
+    /**
+     * Sets {@code IOSQE_IO_LINK} on the newest published SQE, so the next one starts only after it completed in
+     * full; false when that SQE was already handed to the kernel (nothing is published and unsubmitted).
+     */
+    boolean linkNewest() {
+        if (toSubmit == 0) {
+            return false;
+        }
+        long off = (long) ((sqTail - 1) & sqMask) * SQE_BYTES + SQE_FLAGS;
+        sqes.set(ValueLayout.JAVA_BYTE, off, (byte) (sqes.get(ValueLayout.JAVA_BYTE, off) | IOSQE_IO_LINK));
+        return true;
+    }
+
     int pendingSubmissions() {
         return toSubmit;
     }

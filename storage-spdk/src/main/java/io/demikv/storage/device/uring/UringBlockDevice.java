@@ -46,6 +46,7 @@ public final class UringBlockDevice implements BlockDevice {
     private final int fd;
     private long capacity;
     private final IoUring ring;
+    private final int eventFd;
     private final int queueDepth;
     private final boolean fixedFile;
     private final MemorySegment registered;
@@ -90,6 +91,7 @@ public final class UringBlockDevice implements BlockDevice {
         }
         this.queueDepth = Math.min(o.queueDepth(), ring.entries());
         this.fixedFile = registerFile();
+        this.eventFd = registerEventFd();
         MemorySegment reg = o.registeredBytes() > 0 ? mapAnonymous(o.registeredBytes()) : null;
         boolean regOk = reg != null && registerBuffer(reg);
         this.registered = reg;
@@ -118,6 +120,28 @@ public final class UringBlockDevice implements BlockDevice {
 
     private DeviceException fail(String message, int errno) {
         return new DeviceException("io_uring device: " + message, errno);
+    }
+
+    /** An eventfd the ring signals per completion ({@link #completionFd()}), or -1 if the kernel refuses. */
+    private int registerEventFd() {
+        int efd = posix.eventfd();
+        if (efd < 0) {
+            return -1;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment fds = a.allocate(ValueLayout.JAVA_INT);
+            fds.set(ValueLayout.JAVA_INT, 0, efd);
+            if (sys.register(ring.fd, IORING_REGISTER_EVENTFD, fds, 1) < 0) {
+                posix.close(efd);
+                return -1;
+            }
+        }
+        return efd;
+    }
+
+    @Override
+    public int completionFd() {
+        return closed ? -1 : eventFd;
     }
 
     private boolean registerFile() {
@@ -278,12 +302,27 @@ public final class UringBlockDevice implements BlockDevice {
 
     @Override
     public int submitFlush(long token) {
+        return flush(token, false);
+    }
+
+    @Override
+    public int submitFlushAfterLast(long token) {
+        return flush(token, true);
+    }
+
+    private int flush(long token, boolean afterLast) {
         if (closed) {
             return -Errno.EBADF;
+        }
+        if (afterLast && ring.pendingSubmissions() == 0) {
+            return -Errno.EINVAL;
         }
         MemorySegment sqe = reserve();
         if (sqe == null) {
             return -Errno.EAGAIN;
+        }
+        if (afterLast) {
+            ring.linkNewest();
         }
         sqe.set(ValueLayout.JAVA_BYTE, SQE_OPCODE, (byte) IORING_OP_FSYNC);
         fillFile(sqe);
@@ -365,6 +404,9 @@ public final class UringBlockDevice implements BlockDevice {
         }
         closed = true;
         ring.close();
+        if (eventFd >= 0) {
+            posix.close(eventFd);
+        }
         posix.close(fd);
         if (registered != null) {
             posix.munmap(registered);
