@@ -145,7 +145,7 @@ final class ConfigBinder {
                         new TcpSocketOptions.Linger(get(Fields.LINGER_ENABLED),
                                 Duration.ofSeconds(get(Fields.LINGER_TIME_SECS))),
                         get(Fields.NODELAY), get(Fields.CONGESTION_CONTROL)),
-                new CatnipConfig(get(Fields.CATNIP_DEVICE)),
+                new CatnipConfig(get(Fields.CATNIP_DEVICE), get(Fields.CATNIP_IDLE)),
                 new LibOsConfig(get(Fields.LIBOS_NAME), new WaitPolicyConfig(get(Fields.SPIN_POLLS),
                         get(Fields.YIELD_POLLS), Duration.ofNanos(minPark * 1000L),
                         Duration.ofNanos(maxPark * 1000L))),

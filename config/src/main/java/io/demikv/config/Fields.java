@@ -70,6 +70,8 @@ final class Fields {
 
     static final Field<CatnipDevice> CATNIP_DEVICE = choice("catnip.device", CatnipDevice.values(),
             CatnipDevice::configName, CatnipConfig.DEFAULTS.device());
+    static final Field<CatnipIdle> CATNIP_IDLE = choice("catnip.idle", CatnipIdle.values(),
+            CatnipIdle::configName, CatnipConfig.DEFAULTS.idle());
 
     static final Field<LibOsName> LIBOS_NAME = choice("libos.name", LibOsName.values(), LibOsName::configName,
             LibOsConfig.DEFAULTS.name());
@@ -89,7 +91,7 @@ final class Fields {
             TAP_DEVICE_NAME, MTU, MSS, ARP_TABLE, ARP_TTL_SECS, ARP_REQUEST_TIMEOUT_MS, ARP_REQUEST_RETRIES,
             ENABLE_JUMBO_FRAMES, UDP_CHECKSUM_OFFLOAD, TCP_CHECKSUM_OFFLOAD, KEEPALIVE_ENABLED,
             KEEPALIVE_TIME_SECS, KEEPALIVE_INTERVAL_SECS, LINGER_ENABLED, LINGER_TIME_SECS, NODELAY,
-            CONGESTION_CONTROL, CATNIP_DEVICE, LIBOS_NAME, SPIN_POLLS, YIELD_POLLS, MIN_PARK_US, MAX_PARK_US);
+            CONGESTION_CONTROL, CATNIP_DEVICE, CATNIP_IDLE, LIBOS_NAME, SPIN_POLLS, YIELD_POLLS, MIN_PARK_US, MAX_PARK_US);
 
     private static final Map<String, Field<?>> BY_PATH = new LinkedHashMap<>();
     /** Section path to the names directly under it (keys and sub-sections), in table order. */

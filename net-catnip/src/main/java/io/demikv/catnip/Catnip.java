@@ -1,9 +1,11 @@
 package io.demikv.catnip;
 
+import io.demikv.catnip.ffi.ReadyWait;
 import io.demikv.catnip.phy.Device;
 import io.demikv.catnip.tcp.TcpConfig;
 import io.demikv.catnip.tcp.TcpQueue;
 import io.demikv.catnip.udp.UdpQueue;
+import io.demikv.config.CatnipIdle;
 import io.demikv.config.InetStackConfig;
 import io.demikv.libos.AbstractLibOS;
 import io.demikv.libos.Endpoint;
@@ -12,6 +14,7 @@ import io.demikv.libos.IoQueue;
 import io.demikv.libos.LibOS;
 import io.demikv.libos.WaitPolicy;
 import io.demikv.libos.memory.BufferPool;
+import io.demikv.libos.time.ManualClock;
 import io.demikv.libos.time.NanoClock;
 
 /**
@@ -44,10 +47,25 @@ import io.demikv.libos.time.NanoClock;
  *   <li>The host answers ARP and ICMP echo requests for its address whenever the application waits or
  *       {@link #poll}s.</li>
  * </ul>
+ *
+ * <h2>Idling</h2>
+ * A {@code wait} first follows its {@link WaitPolicy}: it polls the device while passes find work, spins and
+ * yields for a while when they stop, then asks the libOS to block for the park time (never past the wait's
+ * deadline or the next timer's, such as a retransmission or a delayed ACK). What blocking means is the
+ * {@link CatnipIdle} ({@code catnip.idle}): {@link CatnipIdle#BLOCK} (the default) sleeps in poll(2) on the
+ * device's file descriptor ({@link Device#readyFd()}), so an arriving frame ends the sleep at once and an idle
+ * stack leaves its CPU to the kernel and other processes; a device without one naps as {@link CatnipIdle#PARK},
+ * which sleeps for the park time whatever arrives; {@link CatnipIdle#SPIN} never sleeps. On a
+ * {@link ManualClock} every policy advances virtual time instead. {@link #idleBlocks()} and
+ * {@link #deviceWakeups()} count the sleeps.
  * Single-threaded: only the thread that calls {@code wait*} may call it.
  */
 public final class Catnip extends AbstractLibOS {
     private final InetStack stack;
+    private final CatnipIdle idle;
+    private final ReadyWait readyWait;
+    private long idleBlocks;
+    private long deviceWakeups;
     private boolean shut;
 
     /**
@@ -70,8 +88,16 @@ public final class Catnip extends AbstractLibOS {
     /** As above, with TCP's settings (socket options, buffers, timer constants; see {@link TcpConfig}). */
     public Catnip(NanoClock clock, WaitPolicy waitPolicy, BufferPool buffers, Device device, int ipv4,
                   InetStackConfig config, TcpConfig tcp) {
+        this(clock, waitPolicy, CatnipIdle.BLOCK, buffers, device, ipv4, config, tcp);
+    }
+
+    /** As above, idling as {@code idle} says once the wait policy asks to block (see "Idling"). */
+    public Catnip(NanoClock clock, WaitPolicy waitPolicy, CatnipIdle idle, BufferPool buffers, Device device,
+                  int ipv4, InetStackConfig config, TcpConfig tcp) {
         super(clock, waitPolicy, buffers);
+        this.idle = java.util.Objects.requireNonNull(idle, "idle");
         this.stack = new InetStack(device, buffers, scheduler.timers(), ipv4, config, tcp);
+        this.readyWait = idle == CatnipIdle.BLOCK && !(clock instanceof ManualClock) ? new ReadyWait() : null;
         scheduler.addPoller(stack);
         stack.start();
     }
@@ -89,6 +115,50 @@ public final class Catnip extends AbstractLibOS {
     /** Our IPv4 address. */
     public int address() {
         return stack.ipv4().address();
+    }
+
+    /** What this libOS does when its wait policy asks it to block. */
+    public CatnipIdle idle() {
+        return idle;
+    }
+
+    /** Times an idle wait slept in poll(2) on the device (only {@link CatnipIdle#BLOCK}). */
+    public long idleBlocks() {
+        return idleBlocks;
+    }
+
+    /** Of {@link #idleBlocks()}, those that a frame ended before their time (the device became readable). */
+    public long deviceWakeups() {
+        return deviceWakeups;
+    }
+
+    /**
+     * Sleeps as {@link #idle()} says, at most {@code nanos} (the libOS bounds it by the wait's deadline and the
+     * next timer). Not while a task is runnable: it has work the next pass does.
+     */
+    @Override
+    protected void block(long nanos) {
+        if (clock instanceof ManualClock || idle == CatnipIdle.PARK) {
+            super.block(nanos);
+            return;
+        }
+        if (idle == CatnipIdle.SPIN || scheduler.runnableTasks() > 0) {
+            Thread.onSpinWait();
+            return;
+        }
+        int fd = stack.device().readyFd();
+        if (fd < 0 || readyWait == null) {
+            super.block(nanos);
+            return;
+        }
+        idleBlocks++;
+        int rc = readyWait.await(fd, nanos);
+        if (rc > 0) {
+            deviceWakeups++;
+        } else if (rc < 0) {
+            // The descriptor is unusable (closed under us): nap, and let the next receive report the error.
+            super.block(nanos);
+        }
     }
 
     @Override
@@ -123,6 +193,9 @@ public final class Catnip extends AbstractLibOS {
             queues.remove(q.qd());
         }
         stack.close();
+        if (readyWait != null) {
+            readyWait.close();
+        }
         super.close();
     }
 }

@@ -29,7 +29,8 @@ import java.util.Map;
  * file in {@link LibOsOptions#configPath()}: {@code demikernel.local_ipv4_addr} and {@code local_link_addr},
  * {@code catnip.device} ({@code raw_socket} on {@code raw_socket.linux_interface_name}, {@code tap} on
  * {@code tap.device_name}, or {@code dpdk} with the EAL arguments of {@code dpdk.eal_init}, see
- * {@link DpdkDevice}), {@code inetstack_config} (MTU, ARP). The MTU option of the echo benchmark, when
+ * {@link DpdkDevice}), {@code catnip.idle} (how a waiting Catnip idles, see {@link Catnip}),
+ * {@code inetstack_config} (MTU, ARP). The MTU option of the echo benchmark, when
  * given, lowers the configured one. The file's
  * {@code server:} section belongs to the server and is accepted as it is. Start-up thread only.
  */
@@ -76,7 +77,7 @@ public final class CatnipProvider implements LibOsProvider {
             pool.close();
             throw e;
         }
-        return new Catnip(NanoClock.SYSTEM, options.waitPolicy(), pool, device,
+        return new Catnip(NanoClock.SYSTEM, options.waitPolicy(), config.catnip().idle(), pool, device,
                 config.demikernel().localIpv4Addr().value(), inet,
                 io.demikv.catnip.tcp.TcpConfig.from(inet, config.tcpSocketOptions()));
     }

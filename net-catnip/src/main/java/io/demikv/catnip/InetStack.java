@@ -30,6 +30,8 @@ public final class InetStack implements Poller, AutoCloseable {
     private final Icmpv4Layer icmp;
     private final UdpLayer udp;
     private final TcpLayer tcp;
+    private long polls;
+    private long emptyPolls;
 
     /**
      * @param device the link (owned by the stack from now on: closed with it)
@@ -77,7 +79,21 @@ public final class InetStack implements Poller, AutoCloseable {
     public int poll(long nowNanos) {
         int n = ethernet.poll(nowNanos);
         tcp.deliverReadable(nowNanos);
+        polls++;
+        if (n == 0) {
+            emptyPolls++;
+        }
         return n;
+    }
+
+    /** Receive polls so far (one per scheduler pass). */
+    public long polls() {
+        return polls;
+    }
+
+    /** Of {@link #polls()}, those that found no frame: what an idle stack spends between frames. */
+    public long emptyPolls() {
+        return emptyPolls;
     }
 
     public Device device() {

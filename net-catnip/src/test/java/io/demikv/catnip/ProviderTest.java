@@ -1,5 +1,7 @@
 package io.demikv.catnip;
 
+import io.demikv.config.CatnipIdle;
+import io.demikv.config.ConfigException;
 import io.demikv.libos.LibOsFactory;
 import io.demikv.libos.LibOsOptions;
 import io.demikv.libos.WaitPolicy;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,5 +67,26 @@ class ProviderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LibOsFactory.create("catnip", new LibOsOptions(yaml.toString(), WaitPolicy.DEFAULT, -1, -1)));
         assertTrue(e.getMessage().contains("linux_interface_name"), e.getMessage());
+    }
+
+    @Test
+    void idleBehaviourComesFromCatnipIdleAndBlocksByDefault(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("catnip.yaml");
+        String base = """
+                demikernel:
+                  local_ipv4_addr: "10.0.0.2"
+                  local_link_addr: "02:00:00:00:00:02"
+                catnip:
+                  device: tap
+                """;
+        Files.writeString(yaml, base);
+        assertEquals(CatnipIdle.BLOCK, CatnipProvider.load(yaml).catnip().idle());
+        for (CatnipIdle idle : CatnipIdle.values()) {
+            Files.writeString(yaml, base + "  idle: " + idle.configName() + "\n");
+            assertEquals(idle, CatnipProvider.load(yaml).catnip().idle());
+        }
+        Files.writeString(yaml, base + "  idle: sleep\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> CatnipProvider.load(yaml));
+        assertTrue(e.getMessage().contains("block, park, spin"), e.getMessage());
     }
 }

@@ -235,6 +235,11 @@ public final class PacketSocket implements AutoCloseable {
         return ifindex;
     }
 
+    /** The socket's file descriptor, for poll(2); it stays owned by this object. */
+    public int fd() {
+        return fd;
+    }
+
     /**
      * Receives one frame into {@code capacity} bytes at native address {@code address}. Returns its length,
      * 0 when none is waiting (or it was one of our own transmissions), or -errno.

@@ -74,6 +74,11 @@ public final class TapFile implements AutoCloseable {
     }
 
     /** The device name. */
+    /** The file descriptor, for poll(2); it stays owned by this object. */
+    public int fd() {
+        return fd;
+    }
+
     public String name() {
         return name;
     }

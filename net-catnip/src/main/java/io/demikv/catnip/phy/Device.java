@@ -16,7 +16,7 @@ import io.demikv.libos.memory.DemiBuffer;
  * </ul>
  * Neither method blocks. Implementations: {@link InMemoryLink} ports for tests, {@link RawSocketDevice}
  * ({@code AF_PACKET}), {@link TapDevice}; decorators {@link FaultInjectingDevice} and {@link PcapDevice}
- * wrap any of them. DPDK will live in {@code phy.dpdk}. Libos thread only.
+ * wrap any of them; {@code phy.dpdk.DpdkDevice} runs on DPDK. Libos thread only.
  */
 public interface Device extends AutoCloseable {
     /** Receives up to {@code max} frames (at most {@code frames.length}) into {@code frames}; returns how many. */
@@ -30,6 +30,15 @@ public interface Device extends AutoCloseable {
 
     /** The largest IP packet the link carries (Ethernet payload), e.g. 1500. */
     int mtu();
+
+    /**
+     * A file descriptor that polls readable (poll(2) {@code POLLIN}) whenever {@link #receive} may return a
+     * frame, for an idle libOS to sleep on; -1 when the device has none (an in-memory port, DPDK's af_packet and
+     * af_xdp drivers, which have no receive interrupts), and then the libOS naps instead. The device owns it.
+     */
+    default int readyFd() {
+        return -1;
+    }
 
     /** Releases the device's resources; frames it still holds are released. */
     @Override

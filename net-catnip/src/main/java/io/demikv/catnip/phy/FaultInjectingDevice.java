@@ -66,6 +66,12 @@ public final class FaultInjectingDevice implements Device {
         return corrupted;
     }
 
+    /** The inner device's, unless frames are held back: those move on polls, so the libOS must not sleep. */
+    @Override
+    public int readyFd() {
+        return held.isEmpty() ? inner.readyFd() : -1;
+    }
+
     @Override
     public int receive(DemiBuffer[] frames, int max) {
         releaseDue();

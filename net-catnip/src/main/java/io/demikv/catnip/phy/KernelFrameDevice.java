@@ -9,7 +9,7 @@ import io.demikv.libos.memory.DemiBuffer;
  * next burst; transmit bursts that release each frame; error counters. Subclasses supply the per-frame read
  * and write. Libos thread only.
  */
-abstract sealed class KernelFrameDevice implements Device permits RawSocketDevice, TapDevice {
+abstract sealed class KernelFrameDevice implements Device permits RawSocketDevice, TapDevice, UnixLinkDevice {
     /** Room for the Ethernet header and a VLAN tag beyond the MTU. */
     static final int FRAME_SLACK = 14 + 4;
 
@@ -36,6 +36,14 @@ abstract sealed class KernelFrameDevice implements Device permits RawSocketDevic
 
     /** Closes the file descriptor. */
     abstract void closeFile();
+
+    /** The file descriptor frames are read from: it polls readable while one is waiting. */
+    abstract int fileDescriptor();
+
+    @Override
+    public final int readyFd() {
+        return fileDescriptor();
+    }
 
     public final long receiveErrors() {
         return receiveErrors;

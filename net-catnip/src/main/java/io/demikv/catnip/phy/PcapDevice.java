@@ -41,6 +41,11 @@ public final class PcapDevice implements Device {
         return inner.transmit(frames, count);
     }
 
+    @Override
+    public int readyFd() {
+        return inner.readyFd();
+    }
+
     /** Pushes buffered records to the file. */
     public void flush() {
         writer.flush();

@@ -75,4 +75,9 @@ public final class RawSocketDevice extends KernelFrameDevice {
     void closeFile() {
         socket.close();
     }
+
+    @Override
+    int fileDescriptor() {
+        return socket.fd();
+    }
 }

@@ -54,4 +54,9 @@ public final class TapDevice extends KernelFrameDevice {
     void closeFile() {
         tap.close();
     }
+
+    @Override
+    int fileDescriptor() {
+        return tap.fd();
+    }
 }
