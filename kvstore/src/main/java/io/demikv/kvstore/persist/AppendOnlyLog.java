@@ -71,6 +71,13 @@ import java.util.List;
 public final class AppendOnlyLog implements CommandLog, DurabilityGate, Persistence, AutoCloseable {
     /** Largest record payload the encoder makes (within Cattree's maximum and the libOS's pooled buffers). */
     static final int MAX_PAYLOAD = 512 << 10;
+    /**
+     * Under {@code everysec} and {@code no}, the records of several passes wait in the encoder and go out as one
+     * write once this many bytes are waiting or the oldest waited {@link #WRITE_BEHIND_NANOS}: a device write per
+     * pass costs the single server core a system call and a completion each time (see docs/persistence.md).
+     */
+    static final int WRITE_BEHIND_BYTES = 64 << 10;
+    static final long WRITE_BEHIND_NANOS = 1_000_000L;
     /** Dump bytes the rewrite writes per pass. */
     static final long REWRITE_BUDGET = 256 << 10;
     private static final int FSYNC_ALWAYS = 0;
@@ -110,6 +117,8 @@ public final class AppendOnlyLog implements CommandLog, DurabilityGate, Persiste
     private long lastConfigNanos = Long.MIN_VALUE / 2;
     private long lastCheckNanos;
     private long delayedSyncs;
+    /** When the oldest record waiting in the encoder was appended (write-behind), or -1. */
+    private long pendingSinceNanos = -1;
 
     // loading
     private boolean loading;
@@ -301,7 +310,7 @@ public final class AppendOnlyLog implements CommandLog, DurabilityGate, Persiste
         if (log == null) {
             return 0;
         }
-        int work = pushPending();
+        int work = writeDue(nowNanos) ? pushPending() : 0;
         if (rw != RW_IDLE) {
             work += rewriteStep(nowNanos);
             work += pushPending();
@@ -335,7 +344,42 @@ public final class AppendOnlyLog implements CommandLog, DurabilityGate, Persiste
         return work;
     }
 
+    /**
+     * True when the encoder's records should be pushed now: always under {@code always} (the group commit) and
+     * during a rewrite; under {@code everysec}/{@code no} once enough is waiting, the oldest is old enough, or a
+     * sync is due.
+     */
+    private boolean writeDue(long nowNanos) {
+        if (encoder == null || encoder.isEmpty()) {
+            pendingSinceNanos = -1;
+            return false;
+        }
+        if (fsync == FSYNC_ALWAYS || rw != RW_IDLE || failedErrno != 0
+                || encoder.pendingAtLeast(WRITE_BEHIND_BYTES)) {
+            return true;
+        }
+        if (pendingSinceNanos < 0) {
+            pendingSinceNanos = nowNanos;
+        }
+        return nowNanos - pendingSinceNanos >= WRITE_BEHIND_NANOS
+                || fsync == FSYNC_EVERYSEC && nowNanos - lastSyncNanos >= 1_000_000_000L;
+    }
+
+    @Override
+    public long waitNanos(long timeoutNanos) {
+        if (busy()) {
+            return 0;
+        }
+        if (pendingSinceNanos < 0 || encoder == null || encoder.isEmpty()) {
+            return timeoutNanos;
+        }
+        // Wake in time to write what waits in the encoder.
+        long left = Math.max(0, pendingSinceNanos + WRITE_BEHIND_NANOS - libos.nowNanos());
+        return timeoutNanos < 0 ? left : Math.min(timeoutNanos, left);
+    }
+
     private int pushPending() {
+        pendingSinceNanos = -1;
         if (encoder == null || encoder.isEmpty()) {
             return 0;
         }
@@ -607,6 +651,8 @@ public final class AppendOnlyLog implements CommandLog, DurabilityGate, Persiste
             return;
         }
         baseSize = log.sizeBytes();
+        err.println("demikv: rewrite of the append-only log done in " + (libos.nowNanos() - rwStartNanos) / 1_000_000
+                + " ms: the log now holds " + baseSize + " bytes");
         rewriteFinished(true);
     }
 
@@ -766,7 +812,7 @@ public final class AppendOnlyLog implements CommandLog, DurabilityGate, Persiste
             Persistence.line(sb, "aof_current_size", log.sizeBytes());
             Persistence.line(sb, "aof_base_size", baseSize);
             Persistence.line(sb, "aof_pending_rewrite", rwScheduled ? 1 : 0);
-            Persistence.line(sb, "aof_buffer_length", 0);
+            Persistence.line(sb, "aof_buffer_length", encoder == null ? 0 : encoder.pendingBytes());
             Persistence.line(sb, "aof_pending_bio_fsync", syncCount);
             Persistence.line(sb, "aof_delayed_fsync", delayedSyncs);
             // demikv: the Cattree store behind the log

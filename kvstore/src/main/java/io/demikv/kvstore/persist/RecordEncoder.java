@@ -42,6 +42,20 @@ final class RecordEncoder {
         return sealed.size() + (len > 0 ? 1 : 0);
     }
 
+    /** True when at least {@code bytes} of records are waiting to be taken. */
+    boolean pendingAtLeast(int bytes) {
+        return !sealed.isEmpty() || len >= bytes;
+    }
+
+    /** Bytes of records waiting to be taken (Redis's {@code aof_buffer_length}). */
+    long pendingBytes() {
+        long n = len;
+        for (byte[] r : sealed) {
+            n += r.length;
+        }
+        return n;
+    }
+
     boolean isEmpty() {
         return len == 0 && sealed.isEmpty();
     }

@@ -44,6 +44,14 @@ public interface DurabilityGate {
     /** True when background work is pending, so the next wait should not sleep. */
     boolean busy();
 
+    /**
+     * How long the next wait may sleep, given the server's {@code timeoutNanos} (negative: no limit): 0 when
+     * {@link #busy()}, shorter when the gate has work due at a time (records waiting to be written).
+     */
+    default long waitNanos(long timeoutNanos) {
+        return busy() ? 0 : timeoutNanos;
+    }
+
     /** Why the server must stop with exit status 1 (the log could not be loaded), or null. */
     default String fatal() {
         return null;

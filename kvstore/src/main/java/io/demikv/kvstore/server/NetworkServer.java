@@ -260,7 +260,7 @@ public final class NetworkServer implements AutoCloseable {
      * and pushes what was written. Returns the number of completions handled.
      */
     public int doWork(long timeoutNanos) {
-        int n = libos.waitNext(results, BATCH, gate.busy() ? 0 : timeoutNanos);
+        int n = libos.waitNext(results, BATCH, gate.waitNanos(timeoutNanos));
         long now = libos.nowNanos();
         nowMillis = System.currentTimeMillis();
         stats.loopPasses++;
