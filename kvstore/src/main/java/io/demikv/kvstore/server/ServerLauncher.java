@@ -76,6 +76,23 @@ public final class ServerLauncher {
         this.executorFactory = executorFactory;
     }
 
+    /** What {@code --help} prints. */
+    static String usage() {
+        return """
+                Usage: demikv-server [config.yaml] [--<directive> <value> ...]
+                       demikv-server -v | --version
+                       demikv-server -h | --help
+
+                With no arguments: Redis clients on 127.0.0.1:6379 over Catnap (kernel sockets), data in ./data.
+                Every redis.conf directive the server knows is an option, as with redis-server:
+                  --port 7000 --bind 0.0.0.0 --requirepass s3cret --dir /var/lib/demikv --maxclients 10000
+                  --appendonly yes --appendfsync always|everysec|no
+                  --libos catnap|catnip      the libOS (also the LIBOS environment variable)
+                config.yaml (examples in config/examples; CONFIG_PATH names it too) holds the libOS's sections and,
+                under server:, the same directives. Options override the file. See docs/server.md.
+                """;
+    }
+
     /** The running server once {@link #run} has started it (for tests), else null. */
     public NetworkServer server() {
         return server;
@@ -97,6 +114,14 @@ public final class ServerLauncher {
      * @return the process exit status: 0 after a clean stop, 1 after a start-up error
      */
     public int run(String[] args, boolean installSignalHandlers) {
+        if (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help"))) {
+            out.print(usage());
+            return 0;
+        }
+        if (args.length == 1 && (args[0].equals("-v") || args[0].equals("--version"))) {
+            out.println("demikv " + VERSION);
+            return 0;
+        }
         Config config;
         NetworkSettings settings;
         Path dir;

@@ -56,6 +56,18 @@ class ServerLauncherTest {
     }
 
     @Test
+    void helpAndVersionPrintAndExitZeroWithoutStarting() {
+        assertEquals(0, launcher(Map.of(), new MapExecutor()).run(new String[] {"--help"}, false));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.startsWith("Usage: demikv-server [config.yaml]"), help);
+        assertTrue(help.contains("--appendfsync always|everysec|no"), help);
+        out.reset();
+        assertEquals(0, launcher(Map.of(), new MapExecutor()).run(new String[] {"-v"}, false));
+        assertEquals("demikv " + ServerLauncher.VERSION, out.toString(StandardCharsets.UTF_8).strip());
+        assertEquals("", errText());
+    }
+
+    @Test
     void rejectsAnOutOfRangePort() {
         int status = launcher(Map.of(), new MapExecutor()).run(new String[] {"--port", "70000"}, false);
         assertEquals(1, status);
