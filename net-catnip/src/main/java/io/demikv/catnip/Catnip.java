@@ -133,11 +133,15 @@ public final class Catnip extends AbstractLibOS {
     }
 
     /**
-     * Sleeps as {@link #idle()} says, at most {@code nanos} (the libOS bounds it by the wait's deadline and the
-     * next timer). Not while a task is runnable: it has work the next pass does.
+     * Sends the frames still queued, then sleeps as {@link #idle()} says, at most {@code nanos} (the libOS bounds
+     * it by the wait's deadline and the next timer). Not when it sent frames or while a task is runnable: that is
+     * work for the next pass.
      */
     @Override
     protected void block(long nanos) {
+        if (stack.ethernet().flush() > 0) {
+            return; // frames a task queued after the last poll: sent, and that was work
+        }
         if (clock instanceof ManualClock || idle == CatnipIdle.PARK) {
             super.block(nanos);
             return;

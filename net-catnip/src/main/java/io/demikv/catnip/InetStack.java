@@ -72,18 +72,25 @@ public final class InetStack implements Poller, AutoCloseable {
     /** Announces our address (gratuitous ARP, RFC 5227 §3). */
     public void start() {
         arp.announce();
+        ethernet.flush();
     }
 
-    /** Receives and processes one burst, then hands TCP's received data to waiting pops; returns the frames. */
+    /**
+     * Sends what the application queued since the last pass (its pushes), receives and processes one burst,
+     * hands TCP's received data to waiting pops, and sends what that produced (ACKs, replies); returns the frames
+     * received plus 1 when it sent anything.
+     */
     @Override
     public int poll(long nowNanos) {
+        int sent = ethernet.flush();
         int n = ethernet.poll(nowNanos);
         tcp.deliverReadable(nowNanos);
+        sent += ethernet.flush();
         polls++;
         if (n == 0) {
             emptyPolls++;
         }
-        return n;
+        return sent > 0 ? n + 1 : n;
     }
 
     /** Receive polls so far (one per scheduler pass). */
@@ -124,11 +131,18 @@ public final class InetStack implements Poller, AutoCloseable {
         return tcp;
     }
 
-    /** Forgets every TCP connection, drops packets waiting for ARP and closes the device. */
+    /** Hands every frame the stack has queued to the device (before the libOS sleeps). */
+    public void flush() {
+        ethernet.flush();
+    }
+
+    /** Sends what is queued, forgets every TCP connection, drops packets waiting for ARP and closes the device. */
     @Override
     public void close() {
+        ethernet.flush();
         tcp.close();
         arp.close();
+        ethernet.flush();
         device.close();
     }
 }

@@ -141,6 +141,11 @@ public final class ArpLayer implements FrameHandler {
 
     // ------------------------------------------------------------------ output
 
+    /** Hands the frames the Ethernet layer has queued to the device now, instead of at the end of the pass. */
+    public void flushOutput() {
+        ethernet.flush();
+    }
+
     /**
      * Sends an IPv4 packet to next hop {@code nextHop}, taking over {@code ipPacket}'s reference. Returns
      * {@link TransmitListener#SENT}, {@link TransmitListener#QUEUED} (then {@code listener}, if not null, hears
@@ -225,6 +230,11 @@ public final class ArpLayer implements FrameHandler {
         resolved++;
         for (int i = 0; i < r.count; i++) {
             boolean sent = ethernet.send(r.packets[i], destination, EthernetFrame.ETHERTYPE_IPV4);
+            if (sent) {
+                // A listener completes a push, after which the application may write its buffer again: a
+                // zero-copy UDP frame must be with the device by then.
+                ethernet.flush();
+            }
             r.listeners[i].onTransmitted(r.tokens[i], sent ? 0 : Errno.EIO);
         }
         r.clear();

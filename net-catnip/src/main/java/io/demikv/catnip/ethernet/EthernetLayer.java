@@ -11,9 +11,15 @@ import java.lang.foreign.MemorySegment;
 /**
  * Layer 2: receives bursts from the {@link Device}, keeps frames addressed to us (our MAC or broadcast),
  * strips the Ethernet II header and hands the payload to ARP or IPv4 by EtherType; on the way out prepends
- * the header into the buffer's headroom and transmits. Frames from our own MAC (a raw socket can loop them
- * back), multicast and unknown EtherTypes (IPv6, LLDP) are dropped and counted. Receive work per poll is
- * bounded by {@link #BURST}. Libos thread only.
+ * the header into the buffer's headroom and queues the frame for the device. Frames from our own MAC (a raw
+ * socket can loop them back), multicast and unknown EtherTypes (IPv6, LLDP) are dropped and counted. Receive
+ * work per poll is bounded by {@link #BURST}.
+ *
+ * <p>Transmission is batched: {@link #send} queues, and {@link #flush} hands the queue to the device in one
+ * {@link Device#transmit} call (one sendmmsg(2) on a raw socket, one {@code rte_eth_tx_burst} on DPDK), when
+ * {@link #BURST} frames are queued and whenever the stack flushes: at the start and the end of every poll and
+ * before the libOS sleeps. So the replies an application pushes between two waits leave together when it waits
+ * again. Libos thread only.
  */
 public final class EthernetLayer {
     /** Frames taken from the device per poll at most. */
@@ -23,7 +29,9 @@ public final class EthernetLayer {
     private final BufferPool pool;
     private final long mac;
     private final DemiBuffer[] rx = new DemiBuffer[BURST];
-    private final DemiBuffer[] tx = new DemiBuffer[1];
+    private final DemiBuffer[] tx = new DemiBuffer[BURST];
+    private int txQueued;
+    private long flushes;
     private final EthernetFrame frame = new EthernetFrame();
     private FrameHandler arp;
     private FrameHandler ipv4;
@@ -77,6 +85,33 @@ public final class EthernetLayer {
         return transmitDropped;
     }
 
+    /** Device transmit calls that carried at least one frame. */
+    public long flushes() {
+        return flushes;
+    }
+
+    /** Frames queued by {@link #send} and not yet handed to the device. */
+    public int queued() {
+        return txQueued;
+    }
+
+    /** Hands every queued frame to the device; returns how many it took. */
+    public int flush() {
+        int n = txQueued;
+        if (n == 0) {
+            return 0;
+        }
+        txQueued = 0;
+        flushes++;
+        int sent = device.transmit(tx, n);
+        for (int i = 0; i < n; i++) {
+            tx[i] = null; // the device took every reference
+        }
+        transmitted += sent;
+        transmitDropped += n - sent;
+        return sent;
+    }
+
     /** Receives one burst and dispatches it. Returns the frames received. */
     public int poll(long nowNanos) {
         int n = device.receive(rx, BURST);
@@ -116,8 +151,8 @@ public final class EthernetLayer {
     }
 
     /**
-     * Prepends an Ethernet header to {@code packet} and transmits it, taking over the reference. Returns true
-     * when the device sent it.
+     * Prepends an Ethernet header to {@code packet} and queues it for the device, taking over the reference;
+     * a full queue is flushed first. Returns false when the frame was dropped (no buffer for a header).
      */
     public boolean send(DemiBuffer packet, long destination, int etherType) {
         DemiBuffer b = packet;
@@ -132,15 +167,11 @@ public final class EthernetLayer {
         b.prepend(EthernetFrame.HEADER_LENGTH);
         frame.wrap(b);
         frame.write(destination, mac, etherType);
-        tx[0] = b;
-        int sent = device.transmit(tx, 1);
-        tx[0] = null;
-        if (sent == 1) {
-            transmitted++;
-            return true;
+        if (txQueued == tx.length) {
+            flush();
         }
-        transmitDropped++;
-        return false;
+        tx[txQueued++] = b;
+        return true;
     }
 
     private DemiBuffer copyWithHeadroom(DemiBuffer packet) {

@@ -53,6 +53,8 @@ public final class PacketSocket implements AutoCloseable {
     static final long SIOCGIFMTU = 0x8921;
     static final long SIOCGIFHWADDR = 0x8927;
     static final int SOCKADDR_LL_BYTES = 20;
+    /** Frames per recvmmsg(2)/sendmmsg(2) at most. */
+    public static final int BATCH = 32;
 
     private static final MethodHandle SOCKET = Native.withErrno("socket",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -71,6 +73,8 @@ public final class PacketSocket implements AutoCloseable {
     private final MemorySegment callState = arena.allocate(Native.CALL_STATE);
     private final MemorySegment from = arena.allocate(SOCKADDR_LL_BYTES, 8);
     private final MemorySegment fromLength = arena.allocate(JAVA_INT);
+    private final MessageBatch rxBatch = new MessageBatch(BATCH, SOCKADDR_LL_BYTES);
+    private final MessageBatch txBatch = new MessageBatch(BATCH, 0);
     private final int fd;
     private final int ifindex;
     private final long mac;
@@ -262,6 +266,26 @@ public final class PacketSocket implements AutoCloseable {
         return (int) n;
     }
 
+    /**
+     * Receives up to {@code count} frames in one recvmmsg(2), frame {@code i} into {@code capacity} bytes at
+     * {@code addresses[i]}, its length in {@code lengths[i]} (0 for one of our own transmissions: skip it).
+     * Returns how many buffers were used (0 when nothing was waiting) or -errno.
+     */
+    public int receiveBatch(long[] addresses, int capacity, int[] lengths, int count) {
+        int n = rxBatch.receive(fd, addresses, capacity, lengths, count);
+        for (int i = 0; i < n; i++) {
+            if ((rxBatch.nameByte(i, 10) & 0xFF) == PACKET_OUTGOING) {
+                lengths[i] = 0;
+            }
+        }
+        return n;
+    }
+
+    /** Sends {@code count} frames in sendmmsg(2) calls (one while none fails); returns how many were sent. */
+    public int sendBatch(long[] addresses, int[] lengths, int count) {
+        return txBatch.send(fd, addresses, lengths, count);
+    }
+
     /** Sends one frame of {@code length} bytes at native address {@code address}. Returns bytes sent or -errno. */
     public int send(long address, int length) {
         long n;
@@ -280,6 +304,8 @@ public final class PacketSocket implements AutoCloseable {
         }
         closed = true;
         Native.close(callState, fd);
+        rxBatch.close();
+        txBatch.close();
         arena.close();
     }
 }

@@ -36,6 +36,8 @@ public final class UnixFrameSocket implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment callState = arena.allocate(Native.CALL_STATE);
+    private final MessageBatch rxBatch = new MessageBatch(PacketSocket.BATCH, 0);
+    private final MessageBatch txBatch = new MessageBatch(PacketSocket.BATCH, 0);
     private final int fd;
     private boolean closed;
 
@@ -90,6 +92,16 @@ public final class UnixFrameSocket implements AutoCloseable {
         return (int) n;
     }
 
+    /** Receives up to {@code count} frames in one recvmmsg(2); see {@link PacketSocket#receiveBatch}. */
+    public int receiveBatch(long[] addresses, int capacity, int[] lengths, int count) {
+        return rxBatch.receive(fd, addresses, capacity, lengths, count);
+    }
+
+    /** Sends {@code count} frames in sendmmsg(2) calls; returns how many were sent. */
+    public int sendBatch(long[] addresses, int[] lengths, int count) {
+        return txBatch.send(fd, addresses, lengths, count);
+    }
+
     /** Sends one frame; the bytes sent or -errno ({@code EAGAIN} when the peer's queue is full). */
     public int send(long address, int length) {
         long n;
@@ -108,6 +120,8 @@ public final class UnixFrameSocket implements AutoCloseable {
         }
         closed = true;
         Native.close(callState, fd);
+        rxBatch.close();
+        txBatch.close();
         arena.close();
     }
 }

@@ -171,6 +171,11 @@ public final class Ipv4Layer implements FrameHandler {
         h.receive(payload, source, destination, nowNanos);
     }
 
+    /** Hands the frames queued below to the device now (see {@link ArpLayer#flushOutput()}). */
+    public void flushOutput() {
+        arp.flushOutput();
+    }
+
     /**
      * Sends {@code transport} (a transport header and data) to {@code destination} as protocol
      * {@code protocol}, taking over the reference. Returns {@link TransmitListener#SENT},

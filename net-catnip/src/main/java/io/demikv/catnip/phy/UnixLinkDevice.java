@@ -47,6 +47,16 @@ public final class UnixLinkDevice extends KernelFrameDevice {
     }
 
     @Override
+    int readFrames(long[] addresses, int capacity, int[] lengths, int count) {
+        return socket.receiveBatch(addresses, capacity, lengths, count);
+    }
+
+    @Override
+    int writeFrames(long[] addresses, int[] lengths, int count) {
+        return socket.sendBatch(addresses, lengths, count);
+    }
+
+    @Override
     void closeFile() {
         socket.close();
     }

@@ -172,7 +172,8 @@ public final class UdpLayer implements Ipv4Handler {
         }
         int n = (int) length;
         DemiBuffer b;
-        if (sga.segmentCount() == 1 && sga.segment(0).headroom() >= HEADERS) {
+        boolean view = sga.segmentCount() == 1 && sga.segment(0).headroom() >= HEADERS;
+        if (view) {
             b = pool.share(sga.segment(0));
             zeroCopySends++;
         } else {
@@ -192,6 +193,12 @@ public final class UdpLayer implements Ipv4Handler {
         int destinationIp = Endpoint.ipv4(destination);
         out.write(sourcePort, Endpoint.port(destination), ipv4.address(), destinationIp, true);
         sent++;
-        return ipv4.send(b, destinationIp, Ipv4Packet.PROTOCOL_UDP, listener, token, nowNanos);
+        int rc = ipv4.send(b, destinationIp, Ipv4Packet.PROTOCOL_UDP, listener, token, nowNanos);
+        if (view && rc == TransmitListener.SENT) {
+            // The frame is a view of the application's buffer, which it may write again once this push completes:
+            // the device must have it (copied out, or referenced by a NIC ring) before then, not in a later batch.
+            ipv4.flushOutput();
+        }
+        return rc;
     }
 }

@@ -43,7 +43,11 @@ public final class EchoServerMain {
                 System.out.println("[child] accepted " + echo.accepted.get() + ", echoed " + echo.bytesEchoed.get()
                         + " bytes; tcp: " + tcp.received() + " segments in, " + tcp.segmentsSent() + " out, "
                         + tcp.retransmissions() + " retransmissions, " + tcp.timeouts() + " timeouts, "
-                        + tcp.resetsSent() + " resets sent, " + tcp.badChecksum() + " bad checksums");
+                        + tcp.resetsSent() + " resets sent, " + tcp.badChecksum() + " bad checksums; device: "
+                        + c.stack().device() + ", " + c.stack().ethernet().transmitDropped() + " frames refused in "
+                        + c.stack().ethernet().flushes() + " transmit calls"
+                        + (c.stack().device() instanceof io.demikv.catnip.phy.dpdk.DpdkDevice d
+                        ? " (rx dropped " + d.rxDropped() + ", tx dropped " + d.txDropped() + ")" : ""));
             }
             if (echo.failure.get() != null) {
                 System.out.println("[child] echo failed: " + echo.failure.get());
