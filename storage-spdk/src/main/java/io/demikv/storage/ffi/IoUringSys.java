@@ -77,6 +77,8 @@ public final class IoUringSys implements AutoCloseable {
     public static final int IORING_REGISTER_FILES = 2;
     /** Signal an eventfd for every completion posted to the CQ. */
     public static final int IORING_REGISTER_EVENTFD = 4;
+    /** Sets the CPU affinity of the ring's async workers (a cpu_set_t; Linux 5.14). */
+    public static final int IORING_REGISTER_IOWQ_AFF = 17;
 
     private static final MethodHandle SETUP = Native.withErrno("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(1));

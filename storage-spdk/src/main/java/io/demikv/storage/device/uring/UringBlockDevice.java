@@ -47,6 +47,13 @@ public final class UringBlockDevice implements BlockDevice {
     private long capacity;
     private final IoUring ring;
     private final int eventFd;
+    private final boolean workersOnAnyCpu;
+    /**
+     * io_uring's async workers (which run flushes) inherit the submitting thread's CPU affinity: a server pinned to
+     * one CPU would share it with them. {@code -Ddemikv.uring.workers=any} (the default) lets them run on any CPU
+     * ({@code IORING_REGISTER_IOWQ_AFF}); {@code inherit} keeps the kernel's behaviour.
+     */
+    static final boolean WORKERS_ON_ANY_CPU = !"inherit".equals(System.getProperty("demikv.uring.workers", "any"));
     private final int queueDepth;
     private final boolean fixedFile;
     private final MemorySegment registered;
@@ -92,6 +99,7 @@ public final class UringBlockDevice implements BlockDevice {
         this.queueDepth = Math.min(o.queueDepth(), ring.entries());
         this.fixedFile = registerFile();
         this.eventFd = registerEventFd();
+        this.workersOnAnyCpu = WORKERS_ON_ANY_CPU && releaseWorkers();
         MemorySegment reg = o.registeredBytes() > 0 ? mapAnonymous(o.registeredBytes()) : null;
         boolean regOk = reg != null && registerBuffer(reg);
         this.registered = reg;
@@ -137,6 +145,39 @@ public final class UringBlockDevice implements BlockDevice {
             }
         }
         return efd;
+    }
+
+    /**
+     * Lets the ring's async workers run on every online CPU (see {@link #WORKERS_ON_ANY_CPU}); false when the list
+     * of online CPUs cannot be read or the kernel refuses (older than 5.14, or a cpuset that excludes some).
+     */
+    private boolean releaseWorkers() {
+        String online;
+        try {
+            online = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/online")).strip();
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+        java.util.BitSet cpus = new java.util.BitSet();
+        try {
+            for (String range : online.split(",")) {
+                String[] ends = range.split("-");
+                int lo = Integer.parseInt(ends[0].strip());
+                int hi = ends.length > 1 ? Integer.parseInt(ends[1].strip()) : lo;
+                cpus.set(lo, hi + 1);
+            }
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        long[] words = cpus.toLongArray();
+        if (words.length == 0) {
+            return false;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment mask = a.allocate(8L * words.length, 8);
+            MemorySegment.copy(words, 0, mask, ValueLayout.JAVA_LONG, 0, words.length);
+            return sys.register(ring.fd, IORING_REGISTER_IOWQ_AFF, mask, 8 * words.length) >= 0;
+        }
     }
 
     @Override
@@ -390,7 +431,8 @@ public final class UringBlockDevice implements BlockDevice {
     public String describe() {
         return "io_uring O_DIRECT " + path + " (" + (blockDevice ? "block device" : "file") + ", "
                 + (capacity >> 20) + " MiB, qd " + queueDepth
-                + (buffersRegistered ? ", registered buffers" : "") + (fixedFile ? ", fixed file" : "") + ")";
+                + (buffersRegistered ? ", registered buffers" : "") + (fixedFile ? ", fixed file" : "")
+                + (workersOnAnyCpu ? ", workers on any CPU" : "") + ")";
     }
 
     @Override
