@@ -39,7 +39,7 @@ public final class Commands implements CommandExecutor {
 
     private final ServerState s;
     private final Ctx ctx;
-    private final IdentityHashMap<Session, ClientExtras> extras = new IdentityHashMap<>();
+    private final IdentityHashMap<Session, ClientExtras> extras;
     private final Reply discard = new DiscardReply();
     private final LongSupplier mono;
     private final TransactionCommands transactions;
@@ -64,6 +64,7 @@ public final class Commands implements CommandExecutor {
      */
     public Commands(DirectiveRegistry config, ServerClock clock, CommandLog log, long seed) {
         this.s = new ServerState(config, clock, log, seed);
+        this.extras = s.extras;
         this.ctx = new Ctx(s);
         this.mono = clock::monoNanos;
         s.keyspace.expiryListener(this::onExpired);
@@ -86,6 +87,10 @@ public final class Commands implements CommandExecutor {
         pubsub.register(s.table);
         blocking = new BlockingCommands(s, this, transactions);
         blocking.register(s.table);
+        new ResetCommand(s, transactions, pubsub).register(s.table);
+        s.pubsub = pubsub;
+        s.transactions = transactions;
+        s.blocking = blocking;
         for (CommandSpec c : s.table.all()) {
             c.finish();
         }
@@ -160,8 +165,8 @@ public final class Commands implements CommandExecutor {
     public void onDisconnect(Session session) {
         s.clients.remove(session.id);
         s.monitors.remove(session);
-        transactions.disconnect(extras.get(session));
-        pubsub.disconnect(session);
+        transactions.discardTransaction(extras.get(session));
+        pubsub.unsubscribeAll(session);
         blocking.disconnect(session);
         extras.remove(session);
     }
@@ -180,6 +185,9 @@ public final class Commands implements CommandExecutor {
 
     @Override
     public void execute(Session session, Args args, Reply reply) {
+        long nowUs = s.clock.unixMicros();
+        long nowMs = Math.floorDiv(nowUs, 1000);
+        boolean topLevel = !inCommand; // a command from a client, not one of EXEC's queue
         ClientExtras cx = extras(session);
         current = cx;
         Reply out = reply;
@@ -189,23 +197,24 @@ public final class Commands implements CommandExecutor {
             cx.skipNext = false;
             out = discard;
         }
-        long nowUs = s.clock.unixMicros();
-        long nowMs = Math.floorDiv(nowUs, 1000);
         s.keyspace.now(nowMs);
         session.lastInteractionMillis = nowMs;
 
-        CommandSpec cmd = s.table.lookup(args, 0);
-        if (cmd == null) {
+        CommandSpec container = s.table.lookup(args, 0);
+        CommandSpec cmd = container;
+        if (container != null && container.isContainer() && args.count() >= 2) {
+            cmd = container.subcommand(args, 1);
+        }
+        if (topLevel) {
+            session.lastCommand = cmd == null ? "NULL" : cmd.fullName; // Redis's c->lastcmd, set at lookup
+        }
+        if (container == null) {
             reject(null, out, unknownCommand(args));
             return;
         }
-        if (cmd.isContainer() && args.count() >= 2) {
-            CommandSpec sub = cmd.subcommand(args, 1);
-            if (sub == null) {
-                reject(null, out, unknownSubcommand(args, cmd));
-                return;
-            }
-            cmd = sub;
+        if (cmd == null) {
+            reject(null, out, unknownSubcommand(args, container));
+            return;
         }
         int argc = args.count();
         if ((cmd.arity > 0 && cmd.arity != argc) || argc < -cmd.arity) {
@@ -242,8 +251,8 @@ public final class Commands implements CommandExecutor {
     private void call(Session session, ClientExtras cx, Args args, Reply out, CommandSpec cmd, long nowMs,
                       long nowUs) {
         ctx.begin(session, cx, args, out, cmd, nowMs);
-        session.lastCommand = cmd.fullName;
         long dirtyBefore = s.dirty;
+        boolean nested = inCommand;
         inCommand = true;
         long t0 = s.clock.monoNanos();
         transactions.beforeCall(session, cmd, args);
@@ -254,7 +263,7 @@ public final class Commands implements CommandExecutor {
             bug.printStackTrace();
             ctx.error("ERR internal error executing '" + cmd.fullName + "': " + bug);
         } finally {
-            inCommand = false;
+            inCommand = nested;
         }
         long nanos = s.clock.monoNanos() - t0;
         long micros = nanos / 1000;

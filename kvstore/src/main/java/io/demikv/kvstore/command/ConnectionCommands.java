@@ -326,10 +326,46 @@ final class ConnectionCommands extends Family {
         x.reply.ok();
     }
 
+    /**
+     * CLIENT LIST's flags, letters in Redis 7.0's order: O (MONITOR), P (subscribed), x (in MULTI), b (blocked:
+     * a blocking command, a SAVE), d (a watched key changed), c (closing after the reply),
+     * e (CLIENT NO-EVICT); N when none applies.
+     */
+    private String flags(Session c, ClientExtras cx) {
+        StringBuilder f = new StringBuilder(4);
+        if (c.monitor) {
+            f.append('O');
+        }
+        if (c.pubsub) {
+            f.append('P');
+        }
+        if (s.transactions.multiCount(cx) >= 0) {
+            f.append('x');
+        }
+        if (c.blocked) {
+            f.append('b');
+        }
+        if (cx != null && cx.tx != null && cx.tx.dirtyCas) {
+            f.append('d');
+        }
+        if (c.closeAfterReply) {
+            f.append('c');
+        }
+        if (cx != null && cx.noEvict) {
+            f.append('e');
+        }
+        return f.isEmpty() ? "N" : f.toString();
+    }
+
+    /** Redis's getClientType for the TYPE filters: a subscriber is "pubsub", everyone else (MONITOR too) "normal". */
+    private static String type(Session c) {
+        return c.pubsub ? "pubsub" : "normal";
+    }
+
     /** One CLIENT LIST line, in Redis 7's field order; fields we do not track are 0 or their idle value. */
     String clientLine(Session c, long nowMs) {
         StringBuilder sb = new StringBuilder(256);
-        String flags = (c.monitor ? "O" : "") + (c.closeAfterReply ? "c" : "");
+        ClientExtras cx = s.extras.get(c);
         sb.append("id=").append(c.id)
                 .append(" addr=").append(c.addr)
                 .append(" laddr=").append(c.laddr)
@@ -337,9 +373,11 @@ final class ConnectionCommands extends Family {
                 .append(" name=").append(c.name == null ? "" : c.name)
                 .append(" age=").append(Math.max(0, (nowMs - c.createdMillis) / 1000))
                 .append(" idle=").append(Math.max(0, (nowMs - c.lastInteractionMillis) / 1000))
-                .append(" flags=").append(flags.isEmpty() ? "N" : flags)
+                .append(" flags=").append(flags(c, cx))
                 .append(" db=").append(c.db)
-                .append(" sub=0 psub=0 ssub=0 multi=-1")
+                .append(" sub=").append(s.pubsub.channelCount(c))
+                .append(" psub=").append(s.pubsub.patternCount(c))
+                .append(" ssub=0 multi=").append(s.transactions.multiCount(cx))
                 .append(" qbuf=").append(c.queryBufferBytes)
                 .append(" qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0")
                 .append(" omem=").append(c.outputBytes)
@@ -356,15 +394,13 @@ final class ConnectionCommands extends Family {
 
     private void list(Ctx x) {
         List<Long> ids = null;
+        String type = null;
         if (x.argc() == 4 && x.args.is(2, "type")) {
-            String type = x.str(3).toLowerCase(java.util.Locale.ROOT);
+            type = x.str(3).toLowerCase(java.util.Locale.ROOT);
             if (!type.equals("normal") && !type.equals("master") && !type.equals("replica")
                     && !type.equals("slave") && !type.equals("pubsub")) {
                 x.errorWithArg("ERR Unknown client type '", 3, "'");
                 return;
-            }
-            if (!type.equals("normal")) {
-                ids = List.of(); // we have only normal clients
             }
         } else if (x.argc() > 3 && x.args.is(2, "id")) {
             ids = new ArrayList<>();
@@ -381,7 +417,7 @@ final class ConnectionCommands extends Family {
         }
         StringBuilder sb = new StringBuilder();
         for (Session c : s.clients.values()) {
-            if (ids == null || ids.contains(c.id)) {
+            if ((ids == null || ids.contains(c.id)) && (type == null || type.equals(type(c)))) {
                 sb.append(clientLine(c, x.nowMs));
             }
         }
@@ -393,7 +429,7 @@ final class ConnectionCommands extends Family {
         String laddr = null;
         long id = 0;
         boolean skipme = true;
-        boolean typeOther = false;
+        String typeFilter = null;
         if (x.argc() == 3) {
             addr = x.str(2);
             skipme = false;
@@ -413,7 +449,7 @@ final class ConnectionCommands extends Family {
                         x.errorWithArg("ERR Unknown client type '", i + 1, "'");
                         return;
                     }
-                    typeOther = !type.equals("normal");
+                    typeFilter = type;
                 } else if (x.args.is(i, "addr") && more) {
                     addr = x.str(i + 1);
                 } else if (x.args.is(i, "laddr") && more) {
@@ -445,7 +481,8 @@ final class ConnectionCommands extends Family {
         boolean closeSelf = false;
         for (Session c : new ArrayList<>(s.clients.values())) {
             if ((addr != null && !addr.equals(c.addr)) || (laddr != null && !laddr.equals(c.laddr))
-                    || typeOther || (id != 0 && c.id != id) || (c == x.session && skipme)) {
+                    || (typeFilter != null && !typeFilter.equals(type(c))) || (id != 0 && c.id != id)
+                    || (c == x.session && skipme)) {
                 continue;
             }
             if (c == x.session) {
@@ -539,6 +576,8 @@ final class ConnectionCommands extends Family {
                 "    Set client meta attr. Options are:",
                 "    * LIB-NAME: the client lib name.",
                 "    * LIB-VER: the client lib version.",
+                "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                "    Unblock the specified blocked client.",
                 "NO-EVICT (ON|OFF)",
                 "    Protect current client connection from eviction.",
                 "NO-TOUCH (ON|OFF)",

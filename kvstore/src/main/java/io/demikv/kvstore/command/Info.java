@@ -129,7 +129,7 @@ final class Info {
         field(sb, "maxclients", s.maxClients);
         field(sb, "client_recent_max_input_buffer", s.network != null ? s.network.maxInputBuffer : maxIn);
         field(sb, "client_recent_max_output_buffer", s.network != null ? s.network.maxOutputBuffer : maxOut);
-        field(sb, "blocked_clients", 0);
+        field(sb, "blocked_clients", s.blocking.blockedClients());
         field(sb, "tracking_clients", 0);
         field(sb, "clients_in_timeout_table", 0);
     }
@@ -209,8 +209,12 @@ final class Info {
         field(sb, "instantaneous_ops_per_sec", s.instantaneousOps);
         field(sb, "total_net_input_bytes", net != null ? net.netInputBytes : 0);
         field(sb, "total_net_output_bytes", net != null ? net.netOutputBytes : 0);
+        field(sb, "total_net_repl_input_bytes", 0);
+        field(sb, "total_net_repl_output_bytes", 0);
         field(sb, "instantaneous_input_kbps", "0.00");
         field(sb, "instantaneous_output_kbps", "0.00");
+        field(sb, "instantaneous_input_repl_kbps", "0.00");
+        field(sb, "instantaneous_output_repl_kbps", "0.00");
         field(sb, "rejected_connections", net != null ? net.rejectedConnections : s.rejectedConnections);
         field(sb, "sync_full", 0);
         field(sb, "sync_partial_ok", 0);
@@ -221,13 +225,29 @@ final class Info {
         field(sb, "expire_cycle_cpu_milliseconds", s.expireCycleNanos / 1_000_000);
         field(sb, "evicted_keys", 0);
         field(sb, "evicted_clients", 0);
+        field(sb, "total_eviction_exceeded_time", 0);
+        field(sb, "current_eviction_exceeded_time", 0);
         field(sb, "keyspace_hits", s.keyspaceHits);
         field(sb, "keyspace_misses", s.keyspaceMisses);
-        field(sb, "pubsub_channels", 0);
-        field(sb, "pubsub_patterns", 0);
+        field(sb, "pubsub_channels", s.pubsub.channels());
+        field(sb, "pubsub_patterns", s.pubsub.patterns());
+        field(sb, "pubsubshard_channels", 0);
         field(sb, "latest_fork_usec", 0);
         field(sb, "total_forks", 0);
+        field(sb, "migrate_cached_sockets", 0);
+        field(sb, "slave_expires_tracked_keys", 0);
+        field(sb, "active_defrag_hits", 0);
+        field(sb, "active_defrag_misses", 0);
+        field(sb, "active_defrag_key_hits", 0);
+        field(sb, "active_defrag_key_misses", 0);
+        field(sb, "total_active_defrag_time", 0);
+        field(sb, "current_active_defrag_time", 0);
+        field(sb, "tracking_total_keys", 0);
+        field(sb, "tracking_total_items", 0);
+        field(sb, "tracking_total_prefixes", 0);
+        field(sb, "unexpected_error_replies", 0);
         field(sb, "total_error_replies", s.totalErrorReplies + (net != null ? net.protocolErrors : 0));
+        field(sb, "dump_payload_sanitizations", 0);
     }
 
     private void replication(StringBuilder sb) {

@@ -106,7 +106,7 @@ final class PubSubCommands extends Family {
                 .handler(this::numsub);
         sub(pubsub, "numpat", 2, "pubsub loading stale")
                 .doc("Get the count of unique patterns pattern subscriptions", "2.8.0", "pubsub", "O(1)")
-                .handler(x -> x.reply.integer(patterns.size()));
+                .handler(x -> x.reply.integer(patterns()));
         sub(pubsub, "shardchannels", -2, "pubsub loading stale")
                 .doc("List active shard channels", "7.0.0", "pubsub",
                         "O(N) where N is the number of active shard channels, and assuming constant time pattern "
@@ -158,8 +158,30 @@ final class PubSubCommands extends Family {
                 + "RESET are allowed in this context";
     }
 
-    /** The client closed: drop its subscriptions. */
-    void disconnect(Session session) {
+    /** Channels the client subscribes to (CLIENT LIST's sub). */
+    int channelCount(Session session) {
+        Subscriptions subs = clients.get(session);
+        return subs == null ? 0 : subs.channels.size();
+    }
+
+    /** Patterns the client subscribes to (CLIENT LIST's psub). */
+    int patternCount(Session session) {
+        Subscriptions subs = clients.get(session);
+        return subs == null ? 0 : subs.patterns.size();
+    }
+
+    /** Channels with at least one subscriber (INFO's pubsub_channels). */
+    int channels() {
+        return channels.size();
+    }
+
+    /** Distinct patterns with at least one subscriber (INFO's pubsub_patterns, PUBSUB NUMPAT). */
+    int patterns() {
+        return patterns.size();
+    }
+
+    /** Drops every subscription of the client without confirmations (it closed, or sent RESET). */
+    void unsubscribeAll(Session session) {
         Subscriptions subs = clients.remove(session);
         if (subs == null) {
             return;

@@ -4,6 +4,7 @@ import io.demikv.config.DirectiveRegistry;
 import io.demikv.kvstore.db.Keyspace;
 import io.demikv.kvstore.server.Session;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,13 @@ final class ServerState {
     final SlowLog slowlog = new SlowLog();
     final LatencyMonitor latency = new LatencyMonitor();
     final Map<Long, Session> clients = new LinkedHashMap<>();
+    /** Per-client command state beside each session (Redis's client flags that {@code Session} does not carry). */
+    final IdentityHashMap<Session, ClientExtras> extras = new IdentityHashMap<>();
     final List<Session> monitors = new ArrayList<>();
+    /** The families whose state INFO and CLIENT LIST report (subscriptions, MULTI, blocked clients). */
+    PubSubCommands pubsub;
+    TransactionCommands transactions;
+    BlockingCommands blocking;
     final String runId;
     final String replId;
     final long startUnixMicros;

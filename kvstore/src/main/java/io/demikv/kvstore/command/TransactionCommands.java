@@ -37,6 +37,9 @@ final class TransactionCommands extends Family {
     private final List<Transaction> flushVictims = new ArrayList<>();
     /** EXEC is running its queued commands (blocking commands must not block, ready keys wait). */
     private boolean executing;
+    /** The client whose EXEC runs, and how many commands it queued: still "in MULTI" for CLIENT LIST. */
+    private ClientExtras execClient;
+    private int execCount;
 
     TransactionCommands(ServerState s, Commands commands) {
         super(s);
@@ -99,7 +102,9 @@ final class TransactionCommands extends Family {
                 return false;
             }
             default -> {
-                t.queued.add(Transaction.copy(args));
+                if (!t.dirtyCas && !t.dirtyExec) { // an aborted transaction keeps nothing (CLIENT LIST multi=)
+                    t.queued.add(Transaction.copy(args));
+                }
                 out.simple("QUEUED");
                 return true;
             }
@@ -263,8 +268,25 @@ final class TransactionCommands extends Family {
         return executing;
     }
 
-    /** The client is going away: forget its watched keys. */
-    void disconnect(ClientExtras cx) {
+    /**
+     * CLIENT LIST's multi field: the number of commands queued since MULTI (those of a running EXEC, as Redis
+     * clears its MULTI state only after the last one ran), or -1 outside MULTI.
+     */
+    int multiCount(ClientExtras cx) {
+        if (cx == null) {
+            return -1;
+        }
+        if (executing && cx == execClient) {
+            return execCount;
+        }
+        return cx.tx != null && cx.tx.active ? cx.tx.queued.size() : -1;
+    }
+
+    /**
+     * Redis's discardTransaction: leaves MULTI (dropping what was queued) and forgets the watched keys. For a
+     * client that goes away, and for RESET.
+     */
+    void discardTransaction(ClientExtras cx) {
         if (cx != null && cx.tx != null) {
             unwatchAll(cx.tx);
             cx.tx.reset();
@@ -386,6 +408,8 @@ final class TransactionCommands extends Family {
             s.log = batch;
         }
         executing = true;
+        execClient = x.client;
+        execCount = cmds.size();
         try {
             reply.array(cmds.size());
             for (Args a : cmds) {
@@ -393,6 +417,7 @@ final class TransactionCommands extends Family {
             }
         } finally {
             executing = false;
+            execClient = null;
             if (batch != null) {
                 s.log = real;
                 batch.flushTo(real);
