@@ -307,6 +307,11 @@ final class BlockingCommands extends Family {
         }
     }
 
+    /** True while clients blocked on ready keys are being served (their commands run again). */
+    boolean serving() {
+        return serving;
+    }
+
     /** Number of blocked clients (INFO blocked_clients). */
     int blockedClients() {
         return bySession.size();

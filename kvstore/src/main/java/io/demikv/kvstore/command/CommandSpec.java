@@ -160,10 +160,11 @@ public final class CommandSpec {
         }
     }
 
+    /** The flags COMMAND INFO lists: Redis hides may_replicate on purpose. */
     List<String> flagNames() {
         List<String> out = new ArrayList<>();
         for (CommandFlag f : CommandFlag.values()) {
-            if (has(f)) {
+            if (has(f) && f != CommandFlag.MAY_REPLICATE) {
                 out.add(f.wireName);
             }
         }

@@ -45,6 +45,7 @@ public final class Commands implements CommandExecutor {
     private final TransactionCommands transactions;
     private final PubSubCommands pubsub;
     private final BlockingCommands blocking;
+    private final ClientPause pause;
     /** The client of the command being executed, so a rejection can flag its transaction. */
     private ClientExtras current;
     private boolean inCommand;
@@ -87,10 +88,13 @@ public final class Commands implements CommandExecutor {
         pubsub.register(s.table);
         blocking = new BlockingCommands(s, this, transactions);
         blocking.register(s.table);
+        pause = new ClientPause(s, this);
+        pause.register(s.table);
         new ResetCommand(s, transactions, pubsub).register(s.table);
         s.pubsub = pubsub;
         s.transactions = transactions;
         s.blocking = blocking;
+        s.pause = pause;
         for (CommandSpec c : s.table.all()) {
             c.finish();
         }
@@ -168,6 +172,7 @@ public final class Commands implements CommandExecutor {
         transactions.discardTransaction(extras.get(session));
         pubsub.unsubscribeAll(session);
         blocking.disconnect(session);
+        pause.disconnect(session);
         extras.remove(session);
     }
 
@@ -187,14 +192,20 @@ public final class Commands implements CommandExecutor {
     public void execute(Session session, Args args, Reply reply) {
         long nowUs = s.clock.unixMicros();
         long nowMs = Math.floorDiv(nowUs, 1000);
-        boolean topLevel = !inCommand; // a command from a client, not one of EXEC's queue
+        // A command from a client, not one run on a client's behalf (EXEC's queue, a served blocking pop).
+        boolean topLevel = !inCommand && !blocking.serving();
+        if (topLevel) {
+            pause.releaseDue(nowMs); // commands held by a pause that is over go first, in their order
+        }
         ClientExtras cx = extras(session);
         current = cx;
         Reply out = reply;
+        boolean skipped = false;
         if (cx.replyOff) {
             out = discard;
         } else if (cx.skipNext) {
             cx.skipNext = false;
+            skipped = true;
             out = discard;
         }
         s.keyspace.now(nowMs);
@@ -241,11 +252,19 @@ public final class Commands implements CommandExecutor {
             reject(cmd, out, subscriberRefusal);
             return;
         }
+        if (topLevel && pause.mustWait(cx, cmd, nowMs)) { // CLIENT PAUSE: held, not refused
+            cx.skipNext |= skipped;
+            pause.postpone(session, args);
+            return;
+        }
         if (transactions.queue(cx, args, cmd, out)) { // in MULTI: +QUEUED
             return;
         }
         call(session, cx, args, out, cmd, nowMs, nowUs);
         blocking.afterCommand(cmd, args, ctx.failed); // serve clients blocked on keys this command made ready
+        if (topLevel) {
+            pause.releaseDue(nowMs); // after CLIENT UNPAUSE
+        }
     }
 
     private void call(Session session, ClientExtras cx, Args args, Reply out, CommandSpec cmd, long nowMs,
@@ -254,6 +273,10 @@ public final class Commands implements CommandExecutor {
         long dirtyBefore = s.dirty;
         boolean nested = inCommand;
         inCommand = true;
+        // While clients are paused the dataset stays still: reads leave expired keys in place (writes, which
+        // can only run inside the EXEC that paused, still delete them, as Redis's lookupKeyWrite does).
+        boolean keptBefore = s.keyspace.keepExpired();
+        s.keyspace.keepExpired(!cmd.has(CommandFlag.WRITE) && pause.paused(nowMs));
         long t0 = s.clock.monoNanos();
         transactions.beforeCall(session, cmd, args);
         try {
@@ -264,6 +287,7 @@ public final class Commands implements CommandExecutor {
             ctx.error("ERR internal error executing '" + cmd.fullName + "': " + bug);
         } finally {
             inCommand = nested;
+            s.keyspace.keepExpired(keptBefore);
         }
         long nanos = s.clock.monoNanos() - t0;
         long micros = nanos / 1000;
@@ -427,7 +451,8 @@ public final class Commands implements CommandExecutor {
 
     @Override
     public int cron(long nowNanos) {
-        int timedOut = blocking.cron(); // every pass: blocking timeouts are not bound to hz
+        // Every pass: blocking timeouts and the end of a client pause are not bound to hz.
+        int timedOut = blocking.cron() + pause.releaseDue(s.clock.unixMillis());
         long period = 1_000_000_000L / s.hz;
         if (cronStarted && nowNanos - lastCronNanos < period) {
             return timedOut;
@@ -437,7 +462,7 @@ public final class Commands implements CommandExecutor {
         long nowUs = s.clock.unixMicros();
         s.keyspace.now(Math.floorDiv(nowUs, 1000));
         int work = 0;
-        if (s.activeExpireEnabled) {
+        if (s.activeExpireEnabled && !pause.paused(Math.floorDiv(nowUs, 1000))) { // nothing expires while paused
             long t0 = s.clock.monoNanos();
             // Redis's slow cycle may use 25% of each cron period.
             work += s.keyspace.activeExpireCycle(mono, period / 4);

@@ -328,7 +328,7 @@ final class ConnectionCommands extends Family {
 
     /**
      * CLIENT LIST's flags, letters in Redis 7.0's order: O (MONITOR), P (subscribed), x (in MULTI), b (blocked:
-     * a blocking command, a SAVE), d (a watched key changed), c (closing after the reply),
+     * a blocking command, a client pause, a SAVE), d (a watched key changed), c (closing after the reply),
      * e (CLIENT NO-EVICT); N when none applies.
      */
     private String flags(Session c, ClientExtras cx) {
@@ -568,6 +568,10 @@ final class ConnectionCommands extends Family {
                 "    Return information about client connections. Options:",
                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
                 "      Return clients of specified type.",
+                "UNPAUSE",
+                "    Stop the current client pause, resuming traffic.",
+                "PAUSE <timeout> [WRITE|ALL]",
+                "    Suspend all, or just write, clients for <timeout> milliseconds.",
                 "REPLY (ON|OFF|SKIP)",
                 "    Control the replies sent to the current connection.",
                 "SETNAME <name>",

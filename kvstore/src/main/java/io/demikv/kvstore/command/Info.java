@@ -129,7 +129,8 @@ final class Info {
         field(sb, "maxclients", s.maxClients);
         field(sb, "client_recent_max_input_buffer", s.network != null ? s.network.maxInputBuffer : maxIn);
         field(sb, "client_recent_max_output_buffer", s.network != null ? s.network.maxOutputBuffer : maxOut);
-        field(sb, "blocked_clients", s.blocking.blockedClients());
+        // Clients in a blocking command and clients held by CLIENT PAUSE, as Redis's server.blocked_clients.
+        field(sb, "blocked_clients", s.blocking.blockedClients() + s.pause.heldClients());
         field(sb, "tracking_clients", 0);
         field(sb, "clients_in_timeout_table", 0);
     }

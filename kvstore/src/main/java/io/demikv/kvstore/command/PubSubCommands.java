@@ -85,7 +85,7 @@ final class PubSubCommands extends Family {
                                 + "is the number of total patterns subscribed in the system (by any client).",
                         pattern("pattern").optional().multiple())
                 .handler(this::punsubscribe));
-        t.add(cmd("publish", 3, "pubsub loading stale fast", 0, 0, 0)
+        t.add(cmd("publish", 3, "pubsub loading stale fast may_replicate", 0, 0, 0)
                 .doc("Post a message to a channel", "2.0.0", "pubsub",
                         "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the "
                                 + "total number of subscribed patterns (by any client).",

@@ -33,10 +33,11 @@ final class ServerState {
     /** Per-client command state beside each session (Redis's client flags that {@code Session} does not carry). */
     final IdentityHashMap<Session, ClientExtras> extras = new IdentityHashMap<>();
     final List<Session> monitors = new ArrayList<>();
-    /** The families whose state INFO and CLIENT LIST report (subscriptions, MULTI, blocked clients). */
+    /** The families whose state INFO and CLIENT LIST report (subscriptions, blocked and paused clients). */
     PubSubCommands pubsub;
     TransactionCommands transactions;
     BlockingCommands blocking;
+    ClientPause pause;
     final String runId;
     final String replId;
     final long startUnixMicros;

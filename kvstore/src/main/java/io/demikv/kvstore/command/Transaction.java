@@ -18,6 +18,8 @@ final class Transaction {
     boolean dirtyExec;
     /** Commands queued since MULTI, each a private copy of its arguments. */
     final List<Args> queued = new ArrayList<>();
+    /** The {@link CommandFlag} bits of the queued commands, or'ed (Redis's {@code mstate.cmd_flags}). */
+    int queuedFlags;
     /** Keys this client watches. */
     final List<WatchedKey> watched = new ArrayList<>();
 
@@ -71,5 +73,6 @@ final class Transaction {
         dirtyCas = false;
         dirtyExec = false;
         queued.clear();
+        queuedFlags = 0;
     }
 }

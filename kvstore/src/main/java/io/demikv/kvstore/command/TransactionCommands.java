@@ -104,6 +104,7 @@ final class TransactionCommands extends Family {
             default -> {
                 if (!t.dirtyCas && !t.dirtyExec) { // an aborted transaction keeps nothing (CLIENT LIST multi=)
                     t.queued.add(Transaction.copy(args));
+                    t.queuedFlags |= cmd.flags;
                 }
                 out.simple("QUEUED");
                 return true;

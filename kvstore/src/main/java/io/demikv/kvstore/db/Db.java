@@ -11,6 +11,8 @@ import java.util.random.RandomGenerator;
  * obtained from {@link Keyspace#db}.
  */
 public final class Db {
+    /** Tries of {@link #randomEntry} before it settles for an expired key that must be kept. */
+    static final int RANDOM_TRIES_WHEN_KEPT = 100;
     /** Visits keys of a scan or iteration; {@code entry} is valid only during the call. */
     @FunctionalInterface
     public interface EntryVisitor {
@@ -76,11 +78,14 @@ public final class Db {
         return e;
     }
 
-    /** True when the entry has expired and was deleted. */
+    /** True when the entry has expired: it was deleted, unless {@link Keyspace#keepExpired} is on. */
     private boolean expireIfNeeded(Entry e) {
         long when = expireOf(e);
         if (when < 0 || when > keyspace.nowMillis()) {
             return false;
+        }
+        if (keyspace.keepExpired()) {
+            return true;
         }
         unlink(e);
         keyspace.expiryListener().expired(id, e.keyCopy());
@@ -258,12 +263,21 @@ public final class Db {
         return secs * 1000;
     }
 
-    /** A random live key (expired ones met on the way are deleted), or null when empty. */
+    /**
+     * A random live key (expired ones met on the way are deleted), or null when empty. While expired keys are
+     * kept ({@link Keyspace#keepExpired}) and every key has a TTL, all of them may have expired: after
+     * {@value #RANDOM_TRIES_WHEN_KEPT} tries an expired key is returned rather than looping for ever (the
+     * bound newer Redis versions apply during a client pause).
+     */
     public Entry randomEntry(RandomGenerator rnd) {
-        // Each failed try deletes a key, so this ends within size() iterations.
+        // Each failed try deletes a key, so this ends within size() iterations unless keys are kept.
+        int tries = 0;
         while (main.size() > 0) {
             Entry e = main.random(rnd);
             if (!e.hasTtl() || !expireIfNeeded(e)) {
+                return e;
+            }
+            if (keyspace.keepExpired() && main.size() == expires.size() && ++tries >= RANDOM_TRIES_WHEN_KEPT) {
                 return e;
             }
         }

@@ -24,6 +24,7 @@ public final class Keyspace {
     private KeyReadyListener readyListener = KeyReadyListener.NONE;
     private final CollectionSettings collections;
     private long nowMillis;
+    private boolean keepExpired;
     private int expireNextDb;
     private long expiredStalePercentSum;
 
@@ -64,6 +65,19 @@ public final class Keyspace {
 
     public long nowMillis() {
         return nowMillis;
+    }
+
+    /**
+     * With {@code keep}, lookups treat a key whose TTL has passed as absent but leave it in place (no
+     * deletion, no {@link ExpiryListener} call): Redis keeps the dataset still while clients are paused, for
+     * commands that do not write. Set by the command layer around such a command; off otherwise.
+     */
+    public void keepExpired(boolean keep) {
+        this.keepExpired = keep;
+    }
+
+    public boolean keepExpired() {
+        return keepExpired;
     }
 
     /** Redis's LRU clock: seconds, wrapping at 2^23. */

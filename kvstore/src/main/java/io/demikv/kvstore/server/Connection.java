@@ -48,6 +48,7 @@ final class Connection implements ReplyWriter.Listener {
         this.parser = parser;
         this.writer = new ReplyWriter(libos, this::protocol, this);
         session.reply = writer;
+        session.resumeInput = () -> server.process(this);
     }
 
     private int protocol() {

@@ -450,8 +450,11 @@ public final class NetworkServer implements AutoCloseable {
         process(c);
     }
 
-    /** Parses and executes the connection's complete commands until input runs out or it must stop. */
-    private void process(Connection c) {
+    /**
+     * Parses and executes the connection's complete commands until input runs out or it must stop. Also run by
+     * the executor, through {@link Session#resumeInput}, for a client a pause released.
+     */
+    void process(Connection c) {
         Session s = c.session;
         RequestParser parser = c.parser;
         while (!c.closing && !c.closed) {

@@ -25,6 +25,13 @@ public final class Session {
 
     /** The reply writer of this connection; also used for out-of-band messages (MONITOR, pub/sub). */
     public Reply reply;
+    /**
+     * Set by the network layer: parses and executes this client's buffered input now. The executor calls it
+     * after it ran a command CLIENT PAUSE held, so that the client's pipelined commands follow that command
+     * before the next held client's, as Redis processes unblocked clients one by one. Null when there is no
+     * network layer (tests that drive the executor directly).
+     */
+    public Runnable resumeInput;
 
     public int db;
     public int protocol = 2;

@@ -1,7 +1,8 @@
 package io.demikv.kvstore.command;
 
 /**
- * Single-connection scripts for {@link RedisDifferentialTest} about the connection's own state: RESET, and the
+ * Single-connection scripts for {@link RedisDifferentialTest} about the connection's own state: RESET, the
+ * arguments of CLIENT PAUSE/UNPAUSE (only pauses that end at once: our side runs on a virtual clock), and the
  * flags and counters CLIENT INFO shows. A line starting with {@code @} compares a CLIENT INFO/LIST reply by
  * the fields that do not depend on the connection (name, flags, db, sub, psub, ssub, multi, cmd, resp).
  */
@@ -39,6 +40,27 @@ final class ConnectionScripts {
                 client no-evict off
                 reset x
                 @client info
+                """},
+        {"client pause and unpause arguments", """
+                client pause
+                client pause abc
+                client pause -1
+                client pause 00
+                client pause 1.5
+                client pause " 10"
+                client pause 10 foo
+                client pause abc foo
+                client pause -1 foo
+                client pause 10 write x
+                client unpause x
+                client pause 0
+                client pause 0 write
+                client pause 0 WRITE
+                client pause 0 All
+                client unpause
+                client unpause
+                set k v
+                get k
                 """},
         {"client info flags and counters", """
                 @client info

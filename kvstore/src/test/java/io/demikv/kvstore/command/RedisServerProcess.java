@@ -15,14 +15,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code redis-server} started on a free loopback port for differential tests, with a tiny RESP
- * client that returns raw reply bytes. {@link #close} always stops the process (destroy, then force).
+ * client that returns raw reply bytes. {@link #close} always stops the process (destroy, then force). Public
+ * for the differential tests of other packages (the network ones in {@code server}).
  */
-final class RedisServerProcess implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/redis-server");
+public final class RedisServerProcess implements AutoCloseable {
+    public static final Path BINARY = Path.of("/usr/bin/redis-server");
 
     private final Process process;
     private final Path dir;
-    final int port;
+    public final int port;
 
     private RedisServerProcess(Process process, Path dir, int port) {
         this.process = process;
@@ -30,11 +31,11 @@ final class RedisServerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(BINARY);
     }
 
-    static RedisServerProcess start(String... extraArgs) throws IOException, InterruptedException {
+    public static RedisServerProcess start(String... extraArgs) throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
