@@ -13,8 +13,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * Many frames in one system call: recvmmsg(2) and sendmmsg(2) over an array of {@code struct mmsghdr}, one
  * single-buffer {@code iovec} per message, and optionally a source address per message. The arrays are allocated
- * once, with every header already pointing at its iovec and address slot; a call only writes the buffer
- * addresses and lengths. Linux x86-64/aarch64 layouts:
+ * once, with every header already pointing at its iovec and address slot. For receiving, each slot's buffer is
+ * set once ({@link #setBuffer}) and stays until the caller hands that buffer out, so a poll that finds nothing
+ * writes nothing; for sending, a call writes the frames' addresses and lengths. Linux x86-64/aarch64 layouts:
  * <pre>
  * struct mmsghdr (64 bytes)                       struct iovec (16 bytes)
  *   0 msg_name       void *                         0 iov_base  void *
@@ -73,6 +74,10 @@ public final class MessageBatch implements AutoCloseable {
             long h = (long) i * MMSGHDR_BYTES;
             headers.set(JAVA_LONG, h + IOV, iovecs.address() + (long) i * IOVEC_BYTES);
             headers.set(JAVA_LONG, h + IOVLEN, 1);
+            if (nameBytes > 0) {
+                headers.set(JAVA_LONG, h + NAME, names.address() + i * slot(nameBytes));
+                headers.set(JAVA_INT, h + NAMELEN, nameBytes);
+            }
         }
     }
 
@@ -84,22 +89,19 @@ public final class MessageBatch implements AutoCloseable {
         return capacity;
     }
 
+    /** Sets the buffer receive slot {@code i} fills: {@code bytes} bytes at native address {@code address}. */
+    public void setBuffer(int i, long address, int bytes) {
+        iovecs.set(JAVA_LONG, (long) i * IOVEC_BYTES, address);
+        iovecs.set(JAVA_LONG, (long) i * IOVEC_BYTES + 8, bytes);
+    }
+
     /**
-     * Receives up to {@code count} messages without blocking, message {@code i} into {@code bufferCapacity} bytes
-     * at {@code addresses[i]}; sets {@code lengths[i]} for each. Returns how many arrived (0 when none was
+     * Receives up to {@code count} messages without blocking into the buffers of slots {@code 0..count)} (see
+     * {@link #setBuffer}), in order; sets {@code lengths[i]} for each. Returns how many arrived (0 when none was
      * waiting) or -errno.
      */
-    public int receive(int fd, long[] addresses, int bufferCapacity, int[] lengths, int count) {
+    public int receive(int fd, int count, int[] lengths) {
         int n = Math.min(count, capacity);
-        for (int i = 0; i < n; i++) {
-            long h = (long) i * MMSGHDR_BYTES;
-            iovecs.set(JAVA_LONG, (long) i * IOVEC_BYTES, addresses[i]);
-            iovecs.set(JAVA_LONG, (long) i * IOVEC_BYTES + 8, bufferCapacity);
-            if (nameBytes > 0) {
-                headers.set(JAVA_LONG, h + NAME, names.address() + i * slot(nameBytes));
-                headers.set(JAVA_INT, h + NAMELEN, nameBytes);
-            }
-        }
         int rc;
         try {
             rc = (int) RECVMMSG.invokeExact(callState, fd, headers, n, MSG_DONTWAIT, MemorySegment.NULL);
@@ -111,7 +113,11 @@ public final class MessageBatch implements AutoCloseable {
             return e == EAGAIN ? 0 : -e;
         }
         for (int i = 0; i < rc; i++) {
-            lengths[i] = headers.get(JAVA_INT, (long) i * MMSGHDR_BYTES + MSG_LEN);
+            long h = (long) i * MMSGHDR_BYTES;
+            lengths[i] = headers.get(JAVA_INT, h + MSG_LEN);
+            if (nameBytes > 0) {
+                headers.set(JAVA_INT, h + NAMELEN, nameBytes); // the kernel wrote the address's length there
+            }
         }
         return rc;
     }
@@ -123,7 +129,7 @@ public final class MessageBatch implements AutoCloseable {
 
     /**
      * Sends {@code count} messages without blocking, message {@code i} being {@code lengths[i]} bytes at
-     * {@code addresses[i]}, to the socket's bound or connected peer. A message the kernel refuses is skipped
+     * {@code addresses[i]}, to the socket's bound or connected peer (a batch made with no address room). A message the kernel refuses is skipped
      * (dropped, as a full NIC queue drops) and the rest are still tried. Returns how many were sent.
      */
     public int send(int fd, long[] addresses, int[] lengths, int count) {
@@ -132,11 +138,8 @@ public final class MessageBatch implements AutoCloseable {
         while (from < count) {
             int n = Math.min(count - from, capacity);
             for (int i = 0; i < n; i++) {
-                long h = (long) i * MMSGHDR_BYTES;
                 iovecs.set(JAVA_LONG, (long) i * IOVEC_BYTES, addresses[from + i]);
                 iovecs.set(JAVA_LONG, (long) i * IOVEC_BYTES + 8, lengths[from + i]);
-                headers.set(JAVA_LONG, h + NAME, 0);
-                headers.set(JAVA_INT, h + NAMELEN, 0);
             }
             int rc;
             try {

@@ -266,13 +266,18 @@ public final class PacketSocket implements AutoCloseable {
         return (int) n;
     }
 
+    /** Sets the buffer of receive slot {@code i} (0..{@value #BATCH}) for {@link #receiveBatch}. */
+    public void setReceiveBuffer(int i, long address, int capacity) {
+        rxBatch.setBuffer(i, address, capacity);
+    }
+
     /**
-     * Receives up to {@code count} frames in one recvmmsg(2), frame {@code i} into {@code capacity} bytes at
-     * {@code addresses[i]}, its length in {@code lengths[i]} (0 for one of our own transmissions: skip it).
-     * Returns how many buffers were used (0 when nothing was waiting) or -errno.
+     * Receives up to {@code count} frames in one recvmmsg(2), frame {@code i} into the buffer of slot {@code i},
+     * its length in {@code lengths[i]} (0 for one of our own transmissions: skip it). Returns how many slots were
+     * used (0 when nothing was waiting) or -errno.
      */
-    public int receiveBatch(long[] addresses, int capacity, int[] lengths, int count) {
-        int n = rxBatch.receive(fd, addresses, capacity, lengths, count);
+    public int receiveBatch(int[] lengths, int count) {
+        int n = rxBatch.receive(fd, count, lengths);
         for (int i = 0; i < n; i++) {
             if ((rxBatch.nameByte(i, 10) & 0xFF) == PACKET_OUTGOING) {
                 lengths[i] = 0;

@@ -92,9 +92,14 @@ public final class UnixFrameSocket implements AutoCloseable {
         return (int) n;
     }
 
+    /** Sets the buffer of receive slot {@code i}; see {@link PacketSocket#setReceiveBuffer}. */
+    public void setReceiveBuffer(int i, long address, int capacity) {
+        rxBatch.setBuffer(i, address, capacity);
+    }
+
     /** Receives up to {@code count} frames in one recvmmsg(2); see {@link PacketSocket#receiveBatch}. */
-    public int receiveBatch(long[] addresses, int capacity, int[] lengths, int count) {
-        return rxBatch.receive(fd, addresses, capacity, lengths, count);
+    public int receiveBatch(int[] lengths, int count) {
+        return rxBatch.receive(fd, count, lengths);
     }
 
     /** Sends {@code count} frames in sendmmsg(2) calls; returns how many were sent. */

@@ -20,11 +20,16 @@ abstract sealed class KernelFrameDevice implements Device permits RawSocketDevic
     private final long mac;
     private final int mtu;
     private final int frameCapacity;
-    /** Buffers ready for the next receive, {@code ready[0..readyCount)}. */
-    private final DemiBuffer[] ready = new DemiBuffer[BATCH];
-    private int readyCount;
-    private final long[] addresses = new long[BATCH];
+    /**
+     * Receive slots: {@code slots[i]} is the buffer frame {@code i} of the next burst goes into (null: to be
+     * allocated), at {@code slotAddresses[i]}. A buffer stays in its slot until a frame fills it, so a poll that
+     * finds nothing allocates and sets up nothing.
+     */
+    private final DemiBuffer[] slots = new DemiBuffer[BATCH];
+    private final long[] slotAddresses = new long[BATCH];
     private final int[] lengths = new int[BATCH];
+    private final long[] txAddresses = new long[BATCH];
+    private final int[] txLengths = new int[BATCH];
     private long receiveErrors;
     private long transmitErrors;
     private long receiveCalls;
@@ -49,10 +54,15 @@ abstract sealed class KernelFrameDevice implements Device permits RawSocketDevic
     /** The file descriptor frames are read from: it polls readable while one is waiting. */
     abstract int fileDescriptor();
 
+    /** Receive slot {@code slot} has a new buffer at {@code address}; batch-capable files note it. */
+    void slotChanged(int slot, long address, int capacity) {
+    }
+
     /**
-     * Reads up to {@code count} frames, frame {@code i} into {@code capacity} bytes at {@code addresses[i]} with
-     * its length in {@code lengths[i]} (0: that buffer holds nothing to deliver). Returns the buffers used, 0 when
-     * nothing was waiting, or -errno. This default reads frame by frame; batch-capable files override it.
+     * Reads up to {@code count} frames, frame {@code i} into {@code capacity} bytes at {@code addresses[i]} (the
+     * buffer of slot {@code i}) with its length in {@code lengths[i]} (0: that buffer holds nothing to deliver).
+     * Returns the slots used, 0 when nothing was waiting, or -errno. This default reads frame by frame;
+     * batch-capable files override it.
      */
     int readFrames(long[] addresses, int capacity, int[] lengths, int count) {
         int n = 0;
@@ -103,24 +113,24 @@ abstract sealed class KernelFrameDevice implements Device permits RawSocketDevic
     @Override
     public final int receive(DemiBuffer[] frames, int max) {
         int limit = Math.min(Math.min(max, frames.length), BATCH);
-        while (readyCount < limit) {
-            DemiBuffer b = pool.allocate(frameCapacity);
-            if (b == null) {
-                break;
+        for (int i = 0; i < limit; i++) {
+            if (slots[i] == null) {
+                DemiBuffer b = pool.allocate(frameCapacity);
+                if (b == null) {
+                    limit = i;
+                    break;
+                }
+                b.setWindow(b.offset(), frameCapacity);
+                slots[i] = b;
+                slotAddresses[i] = b.memory().address() + b.offset();
+                slotChanged(i, slotAddresses[i], frameCapacity);
             }
-            ready[readyCount++] = b;
         }
-        int count = Math.min(limit, readyCount);
-        if (count == 0) {
+        if (limit == 0) {
             return 0;
         }
-        for (int i = 0; i < count; i++) {
-            DemiBuffer b = ready[i];
-            b.setWindow(b.offset(), frameCapacity);
-            addresses[i] = b.memory().address() + b.offset();
-        }
         receiveCalls++;
-        int used = readFrames(addresses, frameCapacity, lengths, count);
+        int used = readFrames(slotAddresses, frameCapacity, lengths, limit);
         if (used <= 0) {
             if (used < 0) {
                 receiveErrors++;
@@ -128,18 +138,14 @@ abstract sealed class KernelFrameDevice implements Device permits RawSocketDevic
             return 0;
         }
         int n = 0;
-        int kept = 0;
-        for (int i = 0; i < readyCount; i++) {
-            DemiBuffer b = ready[i];
-            ready[i] = null;
-            if (i < used && lengths[i] > 0) {
+        for (int i = 0; i < used; i++) {
+            if (lengths[i] > 0) {
+                DemiBuffer b = slots[i];
+                slots[i] = null;
                 b.setLength(lengths[i]);
                 frames[n++] = b;
-            } else {
-                ready[kept++] = b; // unused, or held one of our own frames: ready for the next burst
-            }
+            } // else it held one of our own frames: the slot keeps its buffer for the next burst
         }
-        readyCount = kept;
         return n;
     }
 
@@ -151,11 +157,11 @@ abstract sealed class KernelFrameDevice implements Device permits RawSocketDevic
             int n = Math.min(count - done, BATCH);
             for (int i = 0; i < n; i++) {
                 DemiBuffer b = frames[done + i];
-                addresses[i] = b.memory().address() + b.offset();
-                lengths[i] = b.length();
+                txAddresses[i] = b.memory().address() + b.offset();
+                txLengths[i] = b.length();
             }
             transmitCalls++;
-            int ok = writeFrames(addresses, lengths, n);
+            int ok = writeFrames(txAddresses, txLengths, n);
             sent += ok;
             transmitErrors += n - ok;
             for (int i = 0; i < n; i++) {
@@ -179,11 +185,12 @@ abstract sealed class KernelFrameDevice implements Device permits RawSocketDevic
 
     @Override
     public final void close() {
-        for (int i = 0; i < readyCount; i++) {
-            ready[i].release();
-            ready[i] = null;
+        for (int i = 0; i < BATCH; i++) {
+            if (slots[i] != null) {
+                slots[i].release();
+                slots[i] = null;
+            }
         }
-        readyCount = 0;
         closeFile();
     }
 }

@@ -47,8 +47,13 @@ public final class UnixLinkDevice extends KernelFrameDevice {
     }
 
     @Override
+    void slotChanged(int slot, long address, int capacity) {
+        socket.setReceiveBuffer(slot, address, capacity);
+    }
+
+    @Override
     int readFrames(long[] addresses, int capacity, int[] lengths, int count) {
-        return socket.receiveBatch(addresses, capacity, lengths, count);
+        return socket.receiveBatch(lengths, count);
     }
 
     @Override
