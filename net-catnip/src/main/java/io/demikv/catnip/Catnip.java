@@ -46,6 +46,9 @@ import io.demikv.libos.time.NanoClock;
  *       resolution, if needed), not when it arrives anywhere.</li>
  *   <li>The host answers ARP and ICMP echo requests for its address whenever the application waits or
  *       {@link #poll}s.</li>
+ *   <li>Frames go to the device in batches (see {@link io.demikv.catnip.ethernet.EthernetLayer}): what a push
+ *       produces leaves at the start of the next pass, i.e. when the application next waits or polls, together
+ *       with everything else pushed since.</li>
  * </ul>
  *
  * <h2>Idling</h2>
@@ -58,7 +61,8 @@ import io.demikv.libos.time.NanoClock;
  * which sleeps for the park time whatever arrives; {@link CatnipIdle#SPIN} never sleeps. On a
  * {@link ManualClock} every policy advances virtual time instead. {@link #idleBlocks()} and
  * {@link #deviceWakeups()} count the sleeps.
- * Single-threaded: only the thread that calls {@code wait*} may call it.
+ *
+ * <p>Single-threaded: only the thread that calls {@code wait*} may call it.
  */
 public final class Catnip extends AbstractLibOS {
     private final InetStack stack;
