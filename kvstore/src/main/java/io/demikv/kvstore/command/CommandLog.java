@@ -14,13 +14,25 @@ package io.demikv.kvstore.command;
  * blocking pops arrive as their non-blocking forms ({@code BLPOP} as {@code LPOP}, {@code BLMOVE} as
  * {@code LMOVE}).
  *
- * <p>The arrays passed in are fresh copies the sink may keep. A sink that needs an fsync before the
+ * <p>The arrays passed to {@link #append(int, byte[][])} are fresh copies the sink may keep. A sink that needs an fsync before the
  * client's reply leaves (appendfsync always) holds replies back itself through the network layer; this
  * interface only orders and delivers.
  */
 public interface CommandLog {
     /** A write command {@code argv} executed in database {@code db}. */
     void append(int db, byte[][] argv);
+
+    /**
+     * A write command executed in database {@code db}, as it arrived ({@code args} is only valid during the call:
+     * a sink that keeps it copies it). For the common case of a command logged as sent; the default copies.
+     */
+    default void append(int db, Args args) {
+        byte[][] argv = new byte[args.count()][];
+        for (int i = 0; i < argv.length; i++) {
+            argv[i] = args.copy(i);
+        }
+        append(db, argv);
+    }
 
     /** A sink that drops everything (no persistence configured). */
     CommandLog NONE = (db, argv) -> { };

@@ -328,6 +328,9 @@ public final class Commands implements CommandExecutor {
         if (changed && cmd.has(CommandFlag.WRITE) && !ctx.suppressPropagation) {
             if (ctx.propagateAs != null) {
                 pending.add(ctx.propagateAs);
+            } else if (pending.isEmpty()) {
+                s.log.append(ctx.session.db, args); // logged as sent, straight from the query buffer
+                return;
             } else {
                 byte[][] argv = new byte[args.count()][];
                 for (int i = 0; i < argv.length; i++) {

@@ -1,6 +1,7 @@
 package io.demikv.kvstore.persist;
 
 import io.demikv.config.DirectiveRegistry;
+import io.demikv.kvstore.command.Args;
 import io.demikv.kvstore.command.CommandFlag;
 import io.demikv.kvstore.command.CommandKeys;
 import io.demikv.kvstore.command.CommandLog;
@@ -222,6 +223,17 @@ public final class AppendOnlyLog implements CommandLog, DurabilityGate, Persiste
     }
 
     // ---------------------------------------------------------------- CommandLog
+
+    @Override
+    public void append(int db, Args args) {
+        if (base.active()) {
+            CommandLog.super.append(db, args); // the rewrite tracks keys from copies
+            return;
+        }
+        if (appendEnabled && failedErrno == 0 && encoder != null) {
+            encoder.command(db, args);
+        }
+    }
 
     @Override
     public void append(int db, byte[][] argv) {

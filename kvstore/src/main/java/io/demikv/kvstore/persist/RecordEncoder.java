@@ -67,13 +67,53 @@ final class RecordEncoder {
 
     /** Appends {@code argv}, executed in database {@code dbIndex}. */
     void command(int dbIndex, byte[][] argv) {
-        commands++;
         long size = RecordFormat.respSize(argv);
-        long select = dbIndex != 0 ? RecordFormat.selectSize(dbIndex) : 0;
-        if (1 + select + size > maxPayload) {
+        if (1 + (dbIndex != 0 ? RecordFormat.selectSize(dbIndex) : 0) + size > maxPayload) {
+            commands++;
             large(dbIndex, argv, size);
             return;
         }
+        open(dbIndex, size);
+        writeArray(argv);
+    }
+
+    /**
+     * Appends the command in {@code args} (slices of a connection's query buffer), executed in database
+     * {@code dbIndex}: encoded straight from the slices, no copy of the arguments.
+     */
+    void command(int dbIndex, io.demikv.kvstore.command.Args args) {
+        int count = args.count();
+        long size = 1 + RecordFormat.decimalLength(count) + 2;
+        for (int i = 0; i < count; i++) {
+            int n = args.length(i);
+            size += 1 + RecordFormat.decimalLength(n) + 2 + n + 2;
+        }
+        if (1 + (dbIndex != 0 ? RecordFormat.selectSize(dbIndex) : 0) + size > maxPayload) {
+            byte[][] argv = new byte[count][];
+            for (int i = 0; i < count; i++) {
+                argv[i] = args.copy(i);
+            }
+            command(dbIndex, argv); // a record of its own, in parts: rare, copying is fine
+            return;
+        }
+        open(dbIndex, size);
+        put('*');
+        putDigits(count);
+        crlf();
+        byte[] src = args.buf();
+        for (int i = 0; i < count; i++) {
+            int n = args.length(i);
+            bulkHeader(n);
+            System.arraycopy(src, args.offset(i), buf, len, n);
+            len += n;
+            crlf();
+        }
+    }
+
+    /** Makes room for a command of {@code size} bytes in the current record, sealing it or starting one. */
+    private void open(int dbIndex, long size) {
+        commands++;
+        long select = dbIndex != 0 ? RecordFormat.selectSize(dbIndex) : 0;
         long selectHere = dbIndex != (len == 0 ? 0 : db) ? RecordFormat.selectSize(dbIndex) : 0;
         if (len > 0 && len + selectHere + size > maxPayload) {
             seal();
@@ -89,10 +129,8 @@ final class RecordEncoder {
             writeSelect(dbIndex);
             db = dbIndex;
         }
-        writeArray(argv);
     }
 
-    /** A command larger than a record: its RESP (after a SELECT) cut into PART records ending in a LAST_PART. */
     private void large(int dbIndex, byte[][] argv, long size) {
         if (len > 0) {
             seal();
