@@ -27,6 +27,8 @@ public abstract class AbstractLibOS implements LibOS {
     private long parkNanos;
     /** Set during a pass by {@link #blockWhenIdle()}; cleared when the wait idles or finds work. */
     private boolean blockNow;
+    /** Set during a pass by {@link #keepPolling()}; cleared when the wait idles or finds work. */
+    private boolean pollNeeded;
     private boolean closed;
 
     protected AbstractLibOS(NanoClock clock, WaitPolicy waitPolicy, BufferPool buffers) {
@@ -425,10 +427,13 @@ public abstract class AbstractLibOS implements LibOS {
     private void idle(int work, long deadline) {
         if (work > 0) {
             blockNow = false;
+            pollNeeded = false;
             resetIdle();
             return;
         }
         idlePasses++;
+        boolean bounded = pollNeeded || !sleepsUntilEvent();
+        pollNeeded = false;
         if (blockNow) {
             // What the wait is waiting for will signal a wake fd (blockWhenIdle): skip spinning and yielding.
             blockNow = false;
@@ -443,7 +448,9 @@ public abstract class AbstractLibOS implements LibOS {
             return;
         }
         long now = clock.nanoTime();
-        long nanos = Math.min(parkNanos, untilOrZero(now, deadline));
+        // A libOS whose blocking ends at any event sleeps until the wait's deadline or the next timer (at most a
+        // second), unless a poller must still be polled; others park, the park time doubling up to its maximum.
+        long nanos = Math.min(bounded ? parkNanos : MAX_EVENT_SLEEP_NANOS, untilOrZero(now, deadline));
         long timerDeadline = scheduler.timers().nextDeadline();
         if (timerDeadline != Long.MAX_VALUE) {
             nanos = Math.min(nanos, untilOrZero(now, timerDeadline));
@@ -475,6 +482,27 @@ public abstract class AbstractLibOS implements LibOS {
 
     /** Undoes {@link #addWakeFd} (before the descriptor is closed). */
     public void removeWakeFd(int fd) {
+    }
+
+    /** The longest single sleep of a libOS that {@linkplain #sleepsUntilEvent() sleeps until an event}. */
+    static final long MAX_EVENT_SLEEP_NANOS = 1_000_000_000L;
+
+    /**
+     * True when {@link #block} ends as soon as any I/O of this libOS may be ready (Catnap's epoll_wait), so an idle
+     * wait can sleep until its deadline or the next timer instead of waking every park time to poll. A poller
+     * that must still be polled in the meantime (a device without a {@linkplain #addWakeFd wake fd}) says so with
+     * {@link #keepPolling()}. The default is false (park, bounded by the wait policy's park times).
+     */
+    protected boolean sleepsUntilEvent() {
+        return false;
+    }
+
+    /**
+     * Called by a poller during a pass that must be repeated soon although it did no work (it polls something no
+     * event announces): the wait's sleep stays bounded by the wait policy's park time.
+     */
+    public final void keepPolling() {
+        pollNeeded = true;
     }
 
     /**

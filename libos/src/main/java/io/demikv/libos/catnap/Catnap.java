@@ -246,6 +246,12 @@ public final class Catnap extends AbstractLibOS {
         }
     }
 
+    /** Every socket and wake fd is in the epoll set, so a blocking epoll_wait ends at any event. */
+    @Override
+    protected boolean sleepsUntilEvent() {
+        return true;
+    }
+
     /** Sleeps in epoll_wait: a socket event ends the sleep early, so an idle server costs no CPU. */
     @Override
     protected void block(long nanos) {

@@ -34,9 +34,27 @@ class CatnapIdleTest {
             long wall = System.nanoTime() - wall0;
             long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
             assertTrue(wall >= TimeUnit.MILLISECONDS.toNanos(200), "waited the whole timeout");
-            // The default policy busy-polls 20k passes (tens of ms of CPU) before it sleeps in epoll_wait.
+            // The default policy busy-polls a few hundred passes before it sleeps in epoll_wait.
             assertTrue(cpu < wall / 3, "idle wait burned " + cpu / 1_000_000 + " ms CPU in " + wall / 1_000_000
                     + " ms: it spins instead of sleeping in epoll_wait");
+        }
+    }
+
+    @Test
+    void anIdleWaitSleepsUntilItsDeadlineInsteadOfWakingEveryParkTime() {
+        try (Catnap catnap = new Catnap(WaitPolicy.DEFAULT, new BufferPool())) {
+            int[] pair = connectedPair(catnap, listener(catnap));
+            long pop = catnap.pop(pair[1]);
+            QResult r = new QResult();
+            catnap.wait(pop, TimeUnit.MILLISECONDS.toNanos(20), r); // warm up
+            long passes0 = catnap.scheduler().passes();
+            long wall0 = System.nanoTime();
+            assertEquals(-Errno.ETIMEDOUT, catnap.wait(pop, TimeUnit.MILLISECONDS.toNanos(300), r));
+            assertTrue(System.nanoTime() - wall0 >= TimeUnit.MILLISECONDS.toNanos(300), "waited the whole timeout");
+            // The spins and yields (about 310 passes), then one sleep in epoll_wait to the deadline; parking 1 ms
+            // at a time would add about 300 more.
+            long passes = catnap.scheduler().passes() - passes0;
+            assertTrue(passes < 400, "an idle 300 ms wait ran " + passes + " scheduler passes");
         }
     }
 

@@ -319,6 +319,8 @@ public final class CattreeLog extends IoQueue implements Operator {
                     java.util.concurrent.locks.LockSupport.parkNanos(FLUSH_NAP_NANOS);
                 }
                 work++;
+            } else {
+                libos.keepPolling(); // no event announces the completions: the wait must come back to poll
             }
         }
         return work;
