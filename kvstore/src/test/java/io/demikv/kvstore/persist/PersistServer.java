@@ -108,6 +108,11 @@ final class PersistServer implements AutoCloseable {
         }
     }
 
+    /** The server's thread (its allocation can be measured). */
+    Thread thread() {
+        return thread;
+    }
+
     RespClient client() {
         return new RespClient(port());
     }
