@@ -60,6 +60,15 @@ public final class Args {
         return java.util.Arrays.copyOfRange(buf, offsets[i], offsets[i] + lengths[i]);
     }
 
+    /** A copy of every argument, the command name first (a fresh array the caller may keep). */
+    public byte[][] copyAll() {
+        byte[][] argv = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            argv[i] = copy(i);
+        }
+        return argv;
+    }
+
     /** Argument {@code i} as a (lossy for binary) UTF-8 string; for messages and rare paths. */
     public String string(int i) {
         return new String(buf, offsets[i], lengths[i], StandardCharsets.UTF_8);

@@ -27,11 +27,7 @@ public interface CommandLog {
      * a sink that keeps it copies it). For the common case of a command logged as sent; the default copies.
      */
     default void append(int db, Args args) {
-        byte[][] argv = new byte[args.count()][];
-        for (int i = 0; i < argv.length; i++) {
-            argv[i] = args.copy(i);
-        }
-        append(db, argv);
+        append(db, args.copyAll());
     }
 
     /** A sink that drops everything (no persistence configured). */

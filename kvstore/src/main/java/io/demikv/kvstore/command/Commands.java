@@ -332,11 +332,7 @@ public final class Commands implements CommandExecutor {
                 s.log.append(ctx.session.db, args); // logged as sent, straight from the query buffer
                 return;
             } else {
-                byte[][] argv = new byte[args.count()][];
-                for (int i = 0; i < argv.length; i++) {
-                    argv[i] = args.copy(i);
-                }
-                pending.add(argv);
+                pending.add(args.copyAll());
             }
         }
         if (!pending.isEmpty()) {

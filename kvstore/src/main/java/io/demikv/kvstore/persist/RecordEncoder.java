@@ -68,7 +68,7 @@ final class RecordEncoder {
     /** Appends {@code argv}, executed in database {@code dbIndex}. */
     void command(int dbIndex, byte[][] argv) {
         long size = RecordFormat.respSize(argv);
-        if (1 + (dbIndex != 0 ? RecordFormat.selectSize(dbIndex) : 0) + size > maxPayload) {
+        if (!fitsOneRecord(dbIndex, size)) {
             commands++;
             large(dbIndex, argv, size);
             return;
@@ -82,20 +82,12 @@ final class RecordEncoder {
      * {@code dbIndex}: encoded straight from the slices, no copy of the arguments.
      */
     void command(int dbIndex, io.demikv.kvstore.command.Args args) {
-        int count = args.count();
-        long size = 1 + RecordFormat.decimalLength(count) + 2;
-        for (int i = 0; i < count; i++) {
-            int n = args.length(i);
-            size += 1 + RecordFormat.decimalLength(n) + 2 + n + 2;
-        }
-        if (1 + (dbIndex != 0 ? RecordFormat.selectSize(dbIndex) : 0) + size > maxPayload) {
-            byte[][] argv = new byte[count][];
-            for (int i = 0; i < count; i++) {
-                argv[i] = args.copy(i);
-            }
-            command(dbIndex, argv); // a record of its own, in parts: rare, copying is fine
+        long size = RecordFormat.respSize(args);
+        if (!fitsOneRecord(dbIndex, size)) {
+            command(dbIndex, args.copyAll()); // a record of its own, in parts: rare, copying is fine
             return;
         }
+        int count = args.count();
         open(dbIndex, size);
         put('*');
         putDigits(count);
@@ -108,6 +100,11 @@ final class RecordEncoder {
             len += n;
             crlf();
         }
+    }
+
+    /** True when a command of {@code size} bytes (after a SELECT when not in db 0) fits in one record. */
+    private boolean fitsOneRecord(int dbIndex, long size) {
+        return 1 + (dbIndex != 0 ? RecordFormat.selectSize(dbIndex) : 0) + size <= maxPayload;
     }
 
     /** Makes room for a command of {@code size} bytes in the current record, sealing it or starting one. */

@@ -39,6 +39,16 @@ final class RecordFormat {
         return n;
     }
 
+    /** Bytes of {@code args} (slices of a query buffer) as a RESP array; the same as {@link #respSize(byte[][])}. */
+    static long respSize(io.demikv.kvstore.command.Args args) {
+        int count = args.count();
+        long n = 1 + decimalLength(count) + 2;
+        for (int i = 0; i < count; i++) {
+            n += 1 + decimalLength(args.length(i)) + 2 + args.length(i) + 2;
+        }
+        return n;
+    }
+
     /** Bytes of {@code SELECT db} in RESP. */
     static long selectSize(int db) {
         int d = decimalLength(db);

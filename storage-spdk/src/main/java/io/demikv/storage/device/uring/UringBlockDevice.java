@@ -136,13 +136,9 @@ public final class UringBlockDevice implements BlockDevice {
         if (efd < 0) {
             return -1;
         }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment fds = a.allocate(ValueLayout.JAVA_INT);
-            fds.set(ValueLayout.JAVA_INT, 0, efd);
-            if (sys.register(ring.fd, IORING_REGISTER_EVENTFD, fds, 1) < 0) {
-                posix.close(efd);
-                return -1;
-            }
+        if (!registerFd(IORING_REGISTER_EVENTFD, efd)) {
+            posix.close(efd);
+            return -1;
         }
         return efd;
     }
@@ -186,10 +182,15 @@ public final class UringBlockDevice implements BlockDevice {
     }
 
     private boolean registerFile() {
+        return registerFd(IORING_REGISTER_FILES, fd);
+    }
+
+    /** io_uring_register(2) of one file descriptor ({@code opcode} takes an array of ints); true when accepted. */
+    private boolean registerFd(int opcode, int descriptor) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment fds = a.allocate(ValueLayout.JAVA_INT);
-            fds.set(ValueLayout.JAVA_INT, 0, fd);
-            return sys.register(ring.fd, IORING_REGISTER_FILES, fds, 1) >= 0;
+            fds.set(ValueLayout.JAVA_INT, 0, descriptor);
+            return sys.register(ring.fd, opcode, fds, 1) >= 0;
         }
     }
 
